@@ -1,0 +1,35 @@
+import type { CallbackCommand, CallbackKind } from './commands.js';
+import type { ConversationCallback } from './conversation-callbacks.js';
+
+/**
+ * A callback that passed every check, ready to be recorded. It keeps the raw bytes exactly as they arrived
+ * (OpenIM's trailing newline included): they are what gets hashed and stored, never a re-serialisation.
+ */
+export interface AcceptedCallback {
+  readonly command: CallbackCommand;
+  readonly kind: CallbackKind;
+  /** The `operationID` header ("" when absent); ties the callback to OpenIM's originating request in its logs. */
+  readonly operationID: string;
+  /** Milliseconds since the epoch, when the receiver accepted it. */
+  readonly receivedAt: number;
+  /** Hex SHA-256 of command, operationID and body: an exact redelivery has the same key. */
+  readonly idempotencyKey: string;
+  readonly rawBody: Uint8Array;
+  /** The parsed body: all of it, unknown fields included. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** The typed payload of the conversation callbacks; null for commands recorded raw. */
+  readonly conversation: ConversationCallback | null;
+  /** Inconsistencies flagged, never refused (for example a conversationId that does not match its pair). */
+  readonly warnings: readonly string[];
+}
+
+export interface RecordResult {
+  /** The event's id in the store; for a redelivery, the id of the original. */
+  readonly eventId: number;
+  readonly duplicate: boolean;
+}
+
+/** Where accepted callbacks go before they are answered: a store, or anything durable of the user's. */
+export interface Recorder {
+  record(callback: AcceptedCallback): Promise<RecordResult>;
+}
