@@ -7,3 +7,4 @@ export * from './field-errors.js';
 export * from './response.js';
 export * from './error-codes.js';
 export * from './accepted-callback.js';
+export * from './go-json.js';

@@ -1,0 +1,162 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { openStore } from '../store/index.js';
+import type { ConversationFilter, EventFilter, Store } from '../store/index.js';
+import { resolveConfig, startService } from '../service/index.js';
+import { printRows } from './output.js';
+
+function integerArg(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('must be an integer');
+  return Number(value);
+}
+
+function timeArg(value: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError('must be an ISO 8601 time or epoch milliseconds');
+  return ms;
+}
+
+/** Drops undefined values so that optional filters are absent rather than undefined. */
+function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+}
+
+interface StoreOptions {
+  database?: string;
+  config?: string;
+  json: boolean;
+}
+
+/** Opens the store the service would use (flag, then OPENIM_HOOKS_*, then config file, then default), runs `use`. */
+async function withStore(options: StoreOptions, use: (store: Store) => Promise<void>): Promise<void> {
+  const config = resolveConfig({ flags: { database: options.database, config: options.config }, env: process.env });
+  const store = openStore(config.database);
+  try {
+    await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function storeCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--database <path>', 'SQLite file (default: as `serve` resolves it)')
+    .option('--config <file>', 'config file (YAML or JSON)')
+    .option('--json', 'print JSON instead of a table', false);
+}
+
+function pageOptions(command: Command): Command {
+  return command
+    .option('--limit <n>', 'rows per page, 1-1000', integerArg)
+    .option('--cursor <cursor>', 'nextCursor of the previous page')
+    .addOption(new Option('--order <order>', 'by id').choices(['asc', 'desc']));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('openim-hooks')
+    .description('Receive, record and forward OpenIM server callbacks')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run the receiver: record every callback OpenIM posts, serve the query API')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default 10006)')
+    .option('--base-path <path>', 'path of OpenIM webhooks.yml `url` (default /callbackExample)')
+    .option('--database <path>', 'SQLite file (default ./data/openim-hooks.db)')
+    .option('--config <file>', 'config file (YAML or JSON)')
+    .option('--max-body-bytes <n>', 'largest accepted body (default 1048576)')
+    .option('--before-deadline-ms <ms>', 'deadline of before-callback answers (default 1000)')
+    .addOption(new Option('--before-failure <mode>', 'answer when recording fails').choices(['open', 'closed']))
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+    )
+    .action(async (flags: Record<string, string | undefined>) => {
+      const config = resolveConfig({ flags, env: process.env });
+      const service = await startService(config);
+      const stop = (signal: string) => {
+        service.logger.info({ signal }, 'shutting down: draining in-flight callbacks');
+        void service.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+
+  const conversations = program.command('conversations').description('conversations recorded from callbacks');
+  pageOptions(storeCommand(conversations, 'list', 'list conversations'))
+    .option('--owner <ownerUserId>', 'owner user id')
+    .option('--user <userId>', 'peer user id (single chats)')
+    .option('--group <groupId>', 'group id')
+    .option('--conversation <conversationId>', 'conversation id, e.g. si_a_b')
+    .option('--type <conversationType>', '1 single, 3 group, 4 notification', integerArg)
+    .option('--seen-after <time>', 'last seen at or after (ISO 8601 or epoch ms)', timeArg)
+    .option('--seen-before <time>', 'last seen before', timeArg)
+    .action(async (o) => {
+      const filter: ConversationFilter = defined({
+        ownerUserId: o.owner,
+        userId: o.user,
+        groupId: o.group,
+        conversationId: o.conversation,
+        conversationType: o.type,
+        seenAfter: o.seenAfter,
+        seenBefore: o.seenBefore,
+        limit: o.limit,
+        cursor: o.cursor,
+        order: o.order,
+      });
+      await withStore(o, async (store) => {
+        const page = await store.listConversations(filter);
+        const columns = ['ownerUserId', 'conversationId', 'conversationType', 'userId', 'groupId', 'lastSeenAt', 'timesSeen'] as const;
+        printRows(page.items, [...columns], { json: o.json, jsonValue: page });
+        if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+      });
+    });
+  storeCommand(conversations, 'show', 'show one conversation (ownerUserId "" for groups)')
+    .argument('<ownerUserId>')
+    .argument('<conversationId>')
+    .action(async (ownerUserId: string, conversationId: string, o) => {
+      await withStore(o, async (store) => {
+        const found = await store.getConversation(ownerUserId, conversationId);
+        if (!found) {
+          process.stderr.write(`no conversation ${conversationId} of owner ${JSON.stringify(ownerUserId)}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (o.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        else printRows(Object.entries(found).map(([field, value]) => ({ field, value })), ['field', 'value'], { json: false });
+      });
+    });
+
+  const events = program.command('events').description('the raw event log');
+  pageOptions(storeCommand(events, 'list', 'list recorded callbacks'))
+    .option('--command <callbackCommand>', 'only this command')
+    .option('--operation-id <operationID>', 'only this operationID')
+    .option('--received-after <time>', 'received at or after (ISO 8601 or epoch ms)', timeArg)
+    .option('--received-before <time>', 'received before', timeArg)
+    .action(async (o) => {
+      const filter: EventFilter = defined({
+        command: o.command,
+        operationID: o.operationId,
+        receivedAfter: o.receivedAfter,
+        receivedBefore: o.receivedBefore,
+        limit: o.limit,
+        cursor: o.cursor,
+        order: o.order,
+      });
+      await withStore(o, async (store) => {
+        const page = await store.listEvents(filter);
+        printRows(page.items, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], { json: o.json, jsonValue: page });
+        if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+      });
+    });
+
+  storeCommand(program, 'commands', 'each command received: count, first and last time').action(async (o) => {
+    await withStore(o, async (store) => {
+      const items = await store.listCommands();
+      printRows(items, ['callbackCommand', 'count', 'firstSeenAt', 'lastSeenAt'], { json: o.json, jsonValue: { items } });
+    });
+  });
+
+  return program;
+}

@@ -1,0 +1,91 @@
+import type { FieldSpec, ResponsePackage } from '../protocol/index.js';
+import { jsonObjectMembers } from './json-object-members.js';
+
+export type ParsedCallbackResponse =
+  | {
+      readonly ok: true;
+      readonly response: ResponsePackage;
+      /** The override fields present with a non-null value (Go pointers that ended up non-nil). */
+      readonly overrides: Readonly<Record<string, unknown>>;
+    }
+  | { readonly ok: false; readonly kind: 'response-format' | 'response-type'; readonly message: string };
+
+const COMMON_FIELDS: readonly FieldSpec[] = [
+  { name: 'actionCode', type: 'int32' },
+  { name: 'errCode', type: 'int32' },
+  { name: 'errMsg', type: 'string' },
+  { name: 'errDlt', type: 'string' },
+  { name: 'nextCode', type: 'int32' },
+];
+
+const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
+
+/**
+ * Decodes an answer the way OpenIM's `json.Unmarshal` into its response struct does (PROTOCOL.md §1.5): empty,
+ * non-JSON, an array or a scalar is a format error; `null` and `{}` are success with every field zero; keys match
+ * case-insensitively (an exact match first), unknown keys are ignored, the last matching key wins; a value of the
+ * wrong type (`"nextCode": "0"`, `1.5`, beyond int32) is an error. `overrideSpecs` are the before-callback's pointer
+ * fields: present and non-null means "apply".
+ *
+ * @example
+ * parseCallbackResponse(Buffer.from('{"ACTIONCODE":0,"nextCode":1,"errCode":5001}'));
+ * // { ok: true, response: { actionCode: 0, errCode: 5001, errMsg: '', errDlt: '', nextCode: 1 }, overrides: {} }
+ */
+export function parseCallbackResponse(
+  body: Buffer | string,
+  overrideSpecs: readonly FieldSpec[] = [],
+): ParsedCallbackResponse {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return { ok: false, kind: 'response-format', message: text.length === 0 ? 'empty body' : 'body is not JSON' };
+  }
+  const response: Record<string, unknown> = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
+  const overrides: Record<string, unknown> = {};
+  if (document === null) return { ok: true, response: response as unknown as ResponsePackage, overrides };
+  if (typeof document !== 'object' || Array.isArray(document)) {
+    return { ok: false, kind: 'response-format', message: `cannot decode a JSON ${Array.isArray(document) ? 'array' : typeof document} into the response` };
+  }
+  const specs = [...COMMON_FIELDS, ...overrideSpecs];
+  const overrideNames = new Set(overrideSpecs.map((spec) => spec.name));
+  let firstError: string | undefined;
+  for (const { key, raw } of jsonObjectMembers(text)) {
+    const spec = specs.find((s) => s.name === key) ?? specs.find((s) => foldName(s.name) === foldName(key));
+    if (spec === undefined) continue;
+    const isPointer = overrideNames.has(spec.name);
+    if (raw === 'null') {
+      if (isPointer) delete overrides[spec.name];
+      continue;
+    }
+    const value = decodeScalar(spec, raw);
+    if (value === undefined) {
+      firstError ??= `cannot decode ${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw} into field ${spec.name} of type ${spec.type}`;
+      continue;
+    }
+    if (isPointer) overrides[spec.name] = value;
+    else response[spec.name] = value;
+  }
+  if (firstError !== undefined) return { ok: false, kind: 'response-type', message: firstError };
+  return { ok: true, response: response as unknown as ResponsePackage, overrides };
+}
+
+/** Go's case folding for field names, including its two special cases (long s, Kelvin sign). */
+function foldName(name: string): string {
+  return name.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
+}
+
+function decodeScalar(spec: FieldSpec, raw: string): unknown {
+  switch (spec.type) {
+    case 'string':
+      return raw.startsWith('"') ? (JSON.parse(raw) as string) : undefined;
+    case 'bool':
+      return raw === 'true' ? true : raw === 'false' ? false : undefined;
+    case 'int32': {
+      if (!INT_LITERAL.test(raw)) return undefined;
+      const value = Number(raw);
+      return value >= -(2 ** 31) && value <= 2 ** 31 - 1 ? value : undefined;
+    }
+  }
+}

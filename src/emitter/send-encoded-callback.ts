@@ -1,0 +1,72 @@
+import type { Agent } from 'node:http';
+import { OVERRIDE_FIELD_SPECS, findCommand, isBlocking, isConversationCommand } from '../protocol/index.js';
+import { callbackUrl } from './callback-url.js';
+import type { CallbackOutcome } from './callback-outcome.js';
+import { parseCallbackResponse } from './parse-callback-response.js';
+import { postCallback } from './post-callback.js';
+
+export interface SendEncodedCallbackOptions {
+  /** The `url` of webhooks.yml. */
+  readonly url: string;
+  readonly command: string;
+  /** The exact body, as encodeGoJson wrote it. */
+  readonly requestBody: string;
+  readonly operationID: string;
+  readonly timeoutMs: number;
+  readonly agent?: Agent;
+}
+
+/** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
+export async function sendEncodedCallback(
+  options: SendEncodedCallbackOptions,
+): Promise<CallbackOutcome> {
+  const { command, operationID, requestBody } = options;
+  const kind = findCommand(command)?.kind ?? 'after';
+  const target = callbackUrl(options.url, command);
+  const posted = await postCallback({
+    target,
+    operationID,
+    body: Buffer.from(requestBody, 'utf8'),
+    timeoutMs: options.timeoutMs,
+    ...(options.agent ? { agent: options.agent } : {}),
+  });
+  const base = { command, kind, target, operationID, requestBody, durationMs: posted.durationMs };
+  if (!posted.ok) {
+    return {
+      ...base,
+      status: posted.status,
+      responseBody: null,
+      result: 'error',
+      errorKind: posted.kind,
+      errorMessage: posted.message,
+      response: null,
+      overrides: {},
+    };
+  }
+  const responseBody = posted.body.toString('utf8');
+  const overrideSpecs = kind === 'before' && isConversationCommand(command) ? OVERRIDE_FIELD_SPECS : [];
+  const parsed = parseCallbackResponse(posted.body, overrideSpecs);
+  if (!parsed.ok) {
+    return {
+      ...base,
+      status: posted.status,
+      responseBody,
+      result: 'error',
+      errorKind: parsed.kind,
+      errorMessage: parsed.message,
+      response: null,
+      overrides: {},
+    };
+  }
+  const rejected = isBlocking(parsed.response);
+  return {
+    ...base,
+    status: posted.status,
+    responseBody,
+    result: rejected ? 'rejected' : 'continue',
+    errorKind: rejected ? 'rejected' : null,
+    errorMessage: rejected ? `errCode ${parsed.response.errCode}: ${parsed.response.errMsg}` : null,
+    response: parsed.response,
+    overrides: parsed.overrides,
+  };
+}

@@ -1,0 +1,205 @@
+import {
+  checkFields,
+  continueResponse,
+  describeFieldErrors,
+  ERROR_CODES,
+  errorResponse,
+  OVERRIDE_FIELD_SPECS,
+  rejectResponse,
+} from '../protocol/index.js';
+import type {
+  AcceptedCallback,
+  ConversationCommand,
+  ConversationOverrides,
+  ErrorName,
+  Recorder,
+  RecordResult,
+  ResponsePackage,
+} from '../protocol/index.js';
+import { acceptCallback } from './accept-callback.js';
+import type { CallbackEvent, CallbackHandlers, Decision } from './handlers.js';
+import { errorAnswer, packageAnswer } from './json-answer.js';
+import type { JsonAnswer } from './json-answer.js';
+import type { Outcome, RawRequest, RawResponse } from './raw-exchange.js';
+import { withDeadline } from './with-deadline.js';
+
+export interface ReceiverOptions {
+  /** The path of OpenIM's `url`; callbacks arrive at `{basePath}/{command}`. Default `/callbackExample`. */
+  basePath?: string;
+  /** Where callbacks are recorded before they are answered (a store). Without one, only handlers run. */
+  recorder?: Recorder;
+  handlers?: CallbackHandlers;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** How long a before-callback may take (record + handler) before the failure answer goes out. Default 1000. */
+  beforeDeadlineMs?: number;
+  /**
+   * What a before-callback answers when recording or the handler fails: `open` lets the user's action go on
+   * (OpenIM's own `failedContinue` is dead since v3.7.0), `closed` rejects it. Default `open`.
+   */
+  beforeFailure?: 'open' | 'closed';
+  now?: () => number;
+}
+
+export interface Receiver {
+  readonly basePath: string;
+  readonly maxBodyBytes: number;
+  /** From one raw request to its answer. Never throws: every outcome is a JSON response package. */
+  handle(request: RawRequest): Promise<RawResponse>;
+}
+
+type Stage = 'record' | 'handler';
+
+class StageError extends Error {
+  constructor(
+    readonly stage: Stage,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+const STAGE_ERRORS: Record<Stage, ErrorName> = { record: 'STORAGE_UNAVAILABLE', handler: 'HANDLER_FAILED' };
+
+/**
+ * The framework-agnostic core: validate, record durably, let a handler decide, answer. Adapters for node:http and
+ * Web `Request` feed it raw bytes.
+ *
+ * @example
+ * const receiver = createReceiver({ recorder: store, handlers: {
+ *   callbackBeforeCreateSingleChatConversationsCommand: ({ request }) =>
+ *     request.userId === 'blocked' ? reject(20001, 'peer is blocked') : continueWith({ isPinned: true }),
+ * } });
+ * http.createServer(toNodeListener(receiver)).listen(10006);
+ */
+export function createReceiver(options: ReceiverOptions = {}): Receiver {
+  const basePath = options.basePath ?? '/callbackExample';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const beforeDeadlineMs = options.beforeDeadlineMs ?? 1000;
+  const failClosed = options.beforeFailure === 'closed';
+  const now = options.now ?? Date.now;
+  const { recorder, handlers = {} } = options;
+
+  async function process(callback: AcceptedCallback): Promise<{ record?: RecordResult; decision?: Decision | void }> {
+    let record: RecordResult | undefined;
+    try {
+      if (recorder) record = await recorder.record(callback);
+    } catch (error) {
+      throw new StageError('record', error);
+    }
+    const handler = handlers[callback.command as ConversationCommand] as
+      | ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>)
+      | undefined;
+    if (!handler || !callback.conversation) return record ? { record } : {};
+    try {
+      const decision = await handler({
+        command: callback.command as ConversationCommand,
+        request: callback.conversation,
+        accepted: callback,
+        eventId: record?.eventId,
+        duplicate: record?.duplicate ?? false,
+      });
+      return record ? { record, decision } : { decision };
+    } catch (error) {
+      throw new StageError('handler', error);
+    }
+  }
+
+  function failure(callback: AcceptedCallback, error: unknown): { answer: JsonAnswer; name: ErrorName; detail: string } {
+    const stage: Stage = error instanceof StageError ? error.stage : 'handler';
+    const name = STAGE_ERRORS[stage];
+    const detail = error instanceof Error ? error.message : String(error);
+    const { status, errCode, errMsg } = ERROR_CODES[name];
+    if (callback.kind === 'before' && failClosed) {
+      return { answer: packageAnswer(status, rejectResponse({ errCode, errMsg, errDlt: detail })), name, detail };
+    }
+    return { answer: packageAnswer(status, errorResponse(errCode, errMsg, detail)), name, detail };
+  }
+
+  async function handle(request: RawRequest): Promise<RawResponse> {
+    const acceptance = acceptCallback(request, { basePath, maxBodyBytes, now });
+    if (!acceptance.ok) {
+      const answer = errorAnswer(acceptance.error, acceptance.detail);
+      return {
+        ...answer,
+        outcome: outcomeOf(acceptance.command, acceptance.operationID, answer.status, {
+          error: acceptance.error,
+          detail: acceptance.detail,
+        }),
+      };
+    }
+    const callback = acceptance.callback;
+    const work = process(callback);
+    const result = callback.kind === 'before' ? await withDeadline(work, beforeDeadlineMs) : await settle(work);
+    if (!result.ok) {
+      const { answer, name, detail } = failure(callback, result.error);
+      return {
+        ...answer,
+        outcome: outcomeOf(callback.command, callback.operationID, answer.status, {
+          error: name,
+          detail,
+          warnings: callback.warnings,
+        }),
+      };
+    }
+    const { record, decision } = result.value;
+    const decided = decisionPackage(decision);
+    if (!decided.ok) {
+      const { answer, name, detail } = failure(callback, new StageError('handler', new Error(decided.detail)));
+      return {
+        ...answer,
+        outcome: outcomeOf(callback.command, callback.operationID, answer.status, { error: name, detail, record }),
+      };
+    }
+    return {
+      ...packageAnswer(200, decided.pkg),
+      outcome: outcomeOf(callback.command, callback.operationID, 200, { record, warnings: callback.warnings }),
+    };
+  }
+
+  return { basePath, maxBodyBytes, handle };
+}
+
+async function settle<T>(work: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function decisionPackage(decision: Decision | void): { ok: true; pkg: ResponsePackage } | { ok: false; detail: string } {
+  if (!decision || decision.action === 'continue') {
+    const overrides: ConversationOverrides = decision?.overrides ?? {};
+    const errors = checkFields(
+      OVERRIDE_FIELD_SPECS.filter((spec) => spec.name in overrides),
+      overrides as Record<string, unknown>,
+    );
+    if (errors.length > 0) return { ok: false, detail: `invalid overrides: ${describeFieldErrors(errors)}` };
+    const known = Object.fromEntries(OVERRIDE_FIELD_SPECS.filter((s) => s.name in overrides).map((s) => [s.name, (overrides as Record<string, unknown>)[s.name]]));
+    return { ok: true, pkg: continueResponse(known as ConversationOverrides) };
+  }
+  try {
+    return { ok: true, pkg: rejectResponse(decision) };
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function outcomeOf(
+  command: string | undefined,
+  operationID: string,
+  status: number,
+  extra: { error?: ErrorName; detail?: string; record?: RecordResult | undefined; warnings?: readonly string[] },
+): Outcome {
+  return {
+    command,
+    operationID,
+    status,
+    error: extra.error,
+    detail: extra.detail,
+    eventId: extra.record?.eventId,
+    duplicate: extra.record?.duplicate ?? false,
+    warnings: extra.warnings ?? [],
+  };
+}

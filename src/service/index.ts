@@ -1,0 +1,5 @@
+export { startService } from './start-service.js';
+export type { RunningService, ServiceOptions } from './start-service.js';
+export { resolveConfig, DEFAULT_CONFIG, ConfigError, configReference } from './config.js';
+export type { ServiceConfig } from './config.js';
+export { createLogger } from './logger.js';

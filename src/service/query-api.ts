@@ -1,0 +1,94 @@
+import { ERROR_CODES } from '../protocol/index.js';
+import type { ErrorName } from '../protocol/index.js';
+import { InvalidCursorError, MAX_PAGE_SIZE } from '../store/index.js';
+import type { PageRequest, Store } from '../store/index.js';
+import { QueryError, QueryParams } from './query-params.js';
+
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+
+const PREFIX = '/api/v1/';
+
+function apiError(name: ErrorName, errDlt: string): ApiAnswer {
+  const { status, errCode, errMsg } = ERROR_CODES[name];
+  return { status, body: { errCode, errMsg, errDlt } };
+}
+
+function pageRequest(query: QueryParams): PageRequest {
+  const page: PageRequest = {};
+  const limit = query.integer('limit', 1, MAX_PAGE_SIZE);
+  const cursor = query.string('cursor');
+  const order = query.oneOf('order', ['asc', 'desc'] as const);
+  if (limit !== undefined) page.limit = limit;
+  if (cursor !== undefined) page.cursor = cursor;
+  if (order !== undefined) page.order = order;
+  return page;
+}
+
+/** Drops undefined values: with exactOptionalPropertyTypes a filter field is either set or absent. */
+function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+}
+
+async function route(store: Store, path: string, query: QueryParams): Promise<ApiAnswer> {
+  const rest = path.slice(PREFIX.length);
+  if (rest === 'conversations') {
+    const filter = defined({
+      ...pageRequest(query),
+      ownerUserId: query.string('ownerUserId'),
+      userId: query.string('userId'),
+      groupId: query.string('groupId'),
+      conversationId: query.string('conversationId'),
+      conversationType: query.integer('conversationType', -(2 ** 31), 2 ** 31 - 1),
+      seenAfter: query.time('seenAfter'),
+      seenBefore: query.time('seenBefore'),
+    });
+    query.rejectUnknown();
+    return { status: 200, body: await store.listConversations(filter) };
+  }
+  if (rest.startsWith('conversations/')) {
+    // Group rows have an empty ownerUserId: /api/v1/conversations//sg_123 is their address.
+    const key = rest.slice('conversations/'.length);
+    const slash = key.indexOf('/');
+    if (slash === -1) return apiError('NOT_FOUND', 'use /api/v1/conversations/{ownerUserId}/{conversationId}');
+    query.rejectUnknown();
+    const [ownerUserId, conversationId] = [key.slice(0, slash), key.slice(slash + 1)].map(decodeURIComponent);
+    const found = await store.getConversation(ownerUserId ?? '', conversationId ?? '');
+    return found ? { status: 200, body: found } : apiError('NOT_FOUND', 'no such conversation');
+  }
+  if (rest === 'events') {
+    const filter = defined({
+      ...pageRequest(query),
+      command: query.string('command'),
+      operationID: query.string('operationID'),
+      receivedAfter: query.time('receivedAfter'),
+      receivedBefore: query.time('receivedBefore'),
+    });
+    query.rejectUnknown();
+    return { status: 200, body: await store.listEvents(filter) };
+  }
+  if (rest === 'commands') {
+    query.rejectUnknown();
+    return { status: 200, body: { items: await store.listCommands() } };
+  }
+  return apiError('NOT_FOUND', `no API route ${path}`);
+}
+
+/** The read-only query API under /api/v1/. Answers use OpenIM's JSON names, never column names. */
+export async function answerApiRequest(store: Store, method: string, url: URL): Promise<ApiAnswer> {
+  if (method !== 'GET' && method !== 'HEAD') return apiError('METHOD_NOT_ALLOWED', 'the query API is read-only: GET');
+  try {
+    return await route(store, url.pathname, new QueryParams(url.searchParams));
+  } catch (error) {
+    if (error instanceof QueryError || error instanceof InvalidCursorError || error instanceof URIError) {
+      return apiError('INVALID_QUERY', error.message);
+    }
+    throw error;
+  }
+}
+
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith(PREFIX);
+}

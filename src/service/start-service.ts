@@ -1,0 +1,107 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createReceiver, handleNodeRequest, writeRawResponse } from '../receiver/index.js';
+import type { CallbackHandlers } from '../receiver/index.js';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { ServiceConfig } from './config.js';
+import { createLogger, logOutcome } from './logger.js';
+import type { Logger } from './logger.js';
+import { answerApiRequest, isApiPath } from './query-api.js';
+
+export interface RunningService {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly callbackUrl: string;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Stops accepting, lets in-flight requests finish, commits what is pending, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  handlers?: CallbackHandlers;
+  /** How long close() waits for in-flight requests before cutting connections. Default 10 s. */
+  drainTimeoutMs?: number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  writeRawResponse(res, { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+}
+
+/** The receiver, the query API and the health checks on one node:http server. */
+export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.database);
+  const receiver = createReceiver({
+    basePath: config.basePath,
+    recorder: store,
+    maxBodyBytes: config.maxBodyBytes,
+    beforeDeadlineMs: config.beforeDeadlineMs,
+    beforeFailure: config.beforeFailure,
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      try {
+        await store.checkWritable();
+        return sendJson(res, 200, { status: 'ready' });
+      } catch (error) {
+        return sendJson(res, 503, { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (isApiPath(url.pathname)) {
+      const answer = await answerApiRequest(store, req.method ?? 'GET', url);
+      return sendJson(res, answer.status, answer.body);
+    }
+    const started = performance.now();
+    await handleNodeRequest(receiver, req, res, {
+      onOutcome: (outcome) => logOutcome(logger, outcome, performance.now() - started),
+    });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errCode: 500, errMsg: 'internal error', errDlt: '' });
+      else res.destroy();
+    });
+  });
+  // OpenIM's Go client keeps connections alive; outlive its idle pool so it rarely meets a closed socket.
+  server.keepAliveTimeout = 95_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, basePath: config.basePath, database: config.database }, 'openim-hooks listening');
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      await drained;
+      clearTimeout(timer);
+      await store.close();
+      logger.info('openim-hooks stopped');
+      logger.flush();
+    })();
+    return closing;
+  }
+
+  return { url, callbackUrl: `${url}${config.basePath}`, store, logger, close };
+}

@@ -1,0 +1,90 @@
+import type { CommandStats, ConversationRecord, EventRecord } from '../store.js';
+import type { CallbackKind } from '../../protocol/index.js';
+
+/** Rows as SQLite returns them; only this file knows the column names. */
+export interface ConversationRow {
+  id: number;
+  owner_user_id: string;
+  conversation_id: string;
+  conversation_type: number;
+  user_id: string;
+  group_id: string;
+  recv_msg_opt: number;
+  is_pinned: number;
+  is_private_chat: number;
+  burn_duration: number;
+  group_at_type: number;
+  attached_info: string;
+  ex: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  times_seen: number;
+  last_command: string;
+  last_event_id: number;
+}
+
+export interface EventRow {
+  id: number;
+  command: string;
+  kind: string;
+  operation_id: string;
+  received_at: number;
+  idempotency_key: string;
+  body: Buffer;
+  warnings: string | null;
+}
+
+export interface CommandStatsRow {
+  command: string;
+  count: number;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toConversationRecord(row: ConversationRow): ConversationRecord {
+  return {
+    ownerUserId: row.owner_user_id,
+    conversationId: row.conversation_id,
+    conversationType: row.conversation_type,
+    userId: row.user_id,
+    groupId: row.group_id,
+    recvMsgOpt: row.recv_msg_opt,
+    isPinned: row.is_pinned === 1,
+    isPrivateChat: row.is_private_chat === 1,
+    burnDuration: row.burn_duration,
+    groupAtType: row.group_at_type,
+    attachedInfo: row.attached_info,
+    ex: row.ex,
+    firstSeenAt: iso(row.first_seen_at),
+    lastSeenAt: iso(row.last_seen_at),
+    timesSeen: row.times_seen,
+    lastCommand: row.last_command,
+    lastEventId: row.last_event_id,
+  };
+}
+
+export function toEventRecord(row: EventRow): EventRecord {
+  const rawBody = row.body.toString('utf8');
+  return {
+    id: row.id,
+    callbackCommand: row.command,
+    kind: row.kind as CallbackKind,
+    operationID: row.operation_id,
+    receivedAt: iso(row.received_at),
+    idempotencyKey: row.idempotency_key,
+    warnings: row.warnings ? (JSON.parse(row.warnings) as string[]) : [],
+    rawBody,
+    payload: JSON.parse(rawBody) as unknown,
+  };
+}
+
+export function toCommandStats(row: CommandStatsRow): CommandStats {
+  return {
+    callbackCommand: row.command,
+    count: row.count,
+    firstSeenAt: iso(row.first_seen_at),
+    lastSeenAt: iso(row.last_seen_at),
+  };
+}
