@@ -7,7 +7,7 @@ import type { FieldSpec } from './fields.js';
  *   structs): give the order as a field list; a missing field is written as its zero value (`""`, `0`, `false`);
  * - `undefined` and `null` are written as `null` (Go's nil slice or nil pointer), `[]` as `[]`;
  * - HTML escaping on: `<` `>` `&` become `\u003c` `\u003e` `\u0026`; U+2028 and U+2029 are escaped too;
- * - a lone surrogate (the JS analogue of invalid UTF-8) becomes `\ufffd`;
+ * - a lone surrogate becomes U+FFFD, as Go does with a `"\ud800"` it decoded (Go writes the raw character);
  * - a trailing newline.
  *
  * Objects without a field list keep their own key order, like a struct declared in that order (Go sorts the keys of
@@ -81,7 +81,7 @@ function quote(text: string, escapes: Escapes): string {
         i += 1; // a valid pair: written as is
         continue;
       }
-      replacement = '\\ufffd';
+      replacement = '\ufffd';
     } else {
       replacement = escapes[code];
     }
@@ -118,7 +118,8 @@ function encodeStruct(value: Readonly<Record<string, unknown>>, fields: readonly
 
 function encodeNumber(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`json: unsupported value: ${value}`);
-  if (Object.is(value, -0)) return '-0';
+  // -0 is an integer zero to Go's int fields, the only numbers in OpenIM's callback structs.
+  if (value === 0) return '0';
   // Go's float64 format switches to exponent form at the same bounds as JavaScript (1e-6, 1e21) and writes the
   // exponent the same way ("1e+21", "1e-7").
   return String(value);
