@@ -1,0 +1,248 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { COMMANDS, findCommand } from '../protocol/index.js';
+import {
+  createEmitter,
+  loadWebhooksConfig,
+  newOperationId,
+  resolveWebhooksConfig,
+  simulateGroupChatCreation,
+  simulateNotificationChatCreation,
+  simulateSingleChatCreation,
+} from '../emitter/index.js';
+import type { CallbackOutcome, Emitter, SimulationResult, SimulationStep, WebhooksConfig } from '../emitter/index.js';
+import { formatLoadReport, runLoad } from '../emitter/load/index.js';
+import type { LoadOptions } from '../emitter/load/index.js';
+
+/** Where the commands write; the process's streams unless a test captures them. */
+export interface EmitterCommandsOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_OUTPUT: EmitterCommandsOutput = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+const SIMULATIONS = ['single-chat', 'notification-chat', 'group-chat'] as const;
+
+interface TriggerOptions {
+  url?: string;
+  config?: string;
+  send?: string;
+  recv?: string;
+  group?: string;
+  data?: string;
+  operationId?: string;
+  timeout?: number;
+  fixOpenimBugs: boolean;
+  json: boolean;
+}
+
+interface LoadCliOptions {
+  url: string;
+  rate: number;
+  duration: number;
+  connections: number;
+  mode: string;
+  command?: string;
+  timeout?: number;
+  max?: number;
+  json: boolean;
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer');
+  return Number(value);
+}
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a non-negative integer');
+  return Number(value);
+}
+
+/** webhooks.yml from --config (its url replaced by --url if both are given), or every key enabled at --url. */
+async function emitterConfig(options: TriggerOptions, output: EmitterCommandsOutput): Promise<WebhooksConfig> {
+  if (options.config !== undefined) {
+    const { config, warnings } = await loadWebhooksConfig(options.config);
+    for (const warning of warnings) output.err(`warning: ${warning}\n`);
+    return options.url === undefined ? config : { ...config, url: options.url };
+  }
+  if (options.url === undefined) throw new InvalidArgumentError('give --url <url> or --config <webhooks.yml>');
+  return resolveWebhooksConfig({ url: options.url, enableAll: true, defaultTimeout: options.timeout ?? 5 });
+}
+
+function required(value: string | undefined, flag: string, what: string): string {
+  if (value === undefined) throw new InvalidArgumentError(`${what} needs ${flag}`);
+  return value;
+}
+
+async function simulate(what: string, emitter: Emitter, options: TriggerOptions): Promise<SimulationResult> {
+  const operationID = options.operationId ?? newOperationId();
+  switch (what) {
+    case 'single-chat':
+      return simulateSingleChatCreation(emitter, {
+        sendID: required(options.send, '--send', what),
+        recvID: required(options.recv, '--recv', what),
+        operationID,
+      });
+    case 'notification-chat':
+      return simulateNotificationChatCreation(emitter, {
+        sendID: required(options.send, '--send', what),
+        recvID: required(options.recv, '--recv', what),
+        operationID,
+      });
+    default:
+      return simulateGroupChatCreation(emitter, { groupID: required(options.group, '--group', what), operationID });
+  }
+}
+
+/** One callback of any catalog command, its body read from --data (key order kept, except for conversations). */
+async function triggerOne(command: string, emitter: Emitter, options: TriggerOptions): Promise<SimulationResult> {
+  const info = findCommand(command);
+  if (info === undefined) {
+    throw new InvalidArgumentError(
+      `unknown command ${JSON.stringify(command)}: use ${SIMULATIONS.join(', ')} or one of ${COMMANDS.map((c) => c.command).join(', ')}`,
+    );
+  }
+  const file = required(options.data, '--data <file.json>', command);
+  const payload = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new InvalidArgumentError(`${file}: expected a JSON object`);
+  }
+  const body: Record<string, unknown> = { callbackCommand: command, ...(payload as Record<string, unknown>) };
+  const operationID = options.operationId ?? newOperationId();
+  const call =
+    info.kind === 'before'
+      ? await emitter.callBefore(command, body, operationID)
+      : await emitter.callAfter(command, body, operationID);
+  const step: SimulationStep = { label: info.kind, command, payload: body, call };
+  const stopped = 'sent' in call && call.sent && call.outcome.result !== 'continue';
+  const conversationId = typeof body['conversationId'] === 'string' ? body['conversationId'] : '';
+  return { operationID, conversationId, steps: [step], stoppedAt: stopped ? step : null };
+}
+
+/** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
+async function settle(step: SimulationStep): Promise<CallbackOutcome | 'disabled' | 'dropped'> {
+  const { call } = step;
+  if ('sent' in call) return call.sent ? call.outcome : call.reason;
+  return call.queued ? call.delivered : call.reason;
+}
+
+function describeOutcome(step: SimulationStep, outcome: CallbackOutcome | 'disabled' | 'dropped'): string {
+  if (outcome === 'disabled') return `${step.label}  ${step.command}: not sent, its key is not enabled\n`;
+  if (outcome === 'dropped') return `${step.label}  ${step.command}: dropped, the after-queue stayed full\n`;
+  const answer =
+    outcome.status === null
+      ? `no answer after ${outcome.durationMs.toFixed(1)} ms`
+      : `${outcome.status} in ${outcome.durationMs.toFixed(1)} ms: ${outcome.responseBody ?? ''}`;
+  const verdict =
+    outcome.result === 'continue'
+      ? 'continue'
+      : `${outcome.result} (${outcome.errorKind ?? ''}${outcome.errorMessage ? `: ${outcome.errorMessage}` : ''})`;
+  return [
+    `${step.label}  POST ${outcome.target}  operationID ${JSON.stringify(outcome.operationID)}`,
+    `  request  ${outcome.requestBody.trimEnd()}`,
+    `  answer   ${answer.trimEnd()}`,
+    `  result   ${verdict}`,
+    '',
+  ].join('\n');
+}
+
+async function runTrigger(what: string, options: TriggerOptions, output: EmitterCommandsOutput): Promise<void> {
+  const config = await emitterConfig(options, output);
+  const emitter = createEmitter({ config, fixOpenimBugs: options.fixOpenimBugs });
+  try {
+    const result = (SIMULATIONS as readonly string[]).includes(what)
+      ? await simulate(what, emitter, options)
+      : await triggerOne(what, emitter, options);
+    const outcomes = await Promise.all(result.steps.map(settle));
+    const failed = outcomes.some((o) => o === 'dropped' || (typeof o === 'object' && o.result !== 'continue'));
+    if (options.json) {
+      const steps = result.steps.map((step, i) => ({ label: step.label, command: step.command, outcome: outcomes[i] }));
+      const stoppedAt = result.stoppedAt?.label ?? null;
+      output.out(`${JSON.stringify({ operationID: result.operationID, conversationId: result.conversationId, stoppedAt, steps }, null, 2)}\n`);
+    } else {
+      result.steps.forEach((step, i) => output.out(describeOutcome(step, outcomes[i] ?? 'disabled')));
+      if (result.stoppedAt) output.out(`stopped after ${result.stoppedAt.label}, as OpenIM stops\n`);
+    }
+    if (failed) process.exitCode = 1;
+  } finally {
+    await emitter.close();
+  }
+}
+
+async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOutput): Promise<void> {
+  if (options.mode !== 'openim') throw new InvalidArgumentError(`--mode ${options.mode} is not implemented yet; use openim`);
+  const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
+  const commands: readonly string[] = [
+    'callbackAfterCreateSingleChatConversationsCommand',
+    'callbackBeforeCreateSingleChatConversationsCommand',
+    'callbackAfterCreateGroupChatConversationsCommand',
+    'callbackBeforeCreateGroupChatConversationsCommand',
+  ];
+  if (!commands.includes(command)) throw new InvalidArgumentError(`--command must be one of ${commands.join(', ')}`);
+  const report = await runLoad({
+    url: options.url,
+    rate: options.rate,
+    durationSeconds: options.duration,
+    connections: options.connections,
+    command: command as NonNullable<LoadOptions['command']>,
+    ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
+    ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
+  });
+  output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatLoadReport(report)}\n`);
+  const failures = report.rejected + report.dropped + report.unfinished + Object.values(report.errors).reduce((a, b) => a + b, 0);
+  if (failures > 0) process.exitCode = 1;
+}
+
+/**
+ * Adds `trigger` and `load`: the OpenIMServer side, to test a receiver without running OpenIM.
+ *
+ * @example
+ * openim-hooks trigger single-chat --send alice --recv bob --url http://127.0.0.1:10006/callbackExample
+ * openim-hooks trigger callbackAfterCreateGroupChatConversationsCommand --data group.json --config webhooks.yml
+ * openim-hooks load --url http://127.0.0.1:10006/callbackExample --rate 2000 --duration 10 --connections 8
+ */
+export function registerEmitterCommands(program: Command, output: EmitterCommandsOutput = PROCESS_OUTPUT): void {
+  program
+    .command('trigger')
+    .description(
+      'send callbacks exactly as OpenIMServer does: single-chat | notification-chat | group-chat simulate a ' +
+        "conversation's creation; any other <what> is a command name sent once with --data",
+    )
+    .argument('<what>', `${SIMULATIONS.join(' | ')} | <callback command>`)
+    .option('--url <url>', 'the webhooks.yml url (every callback enabled, timeout --timeout)')
+    .option('--config <webhooks.yml>', "OpenIM's config/webhooks.yml (url, enable, timeout per key)")
+    .option('--send <userID>', 'sender (single-chat, notification-chat)')
+    .option('--recv <userID>', 'receiver (single-chat, notification-chat)')
+    .option('--group <groupID>', 'group (group-chat)')
+    .option('--data <file.json>', 'request body of a single <callback command>')
+    .option('--operation-id <id>', 'operationID header (default: a fresh one; "" is sent as empty)')
+    .option('--timeout <seconds>', 'timeout with --url (default 5, as in OpenIM; 0 = 15 s)', nonNegativeInteger)
+    .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false)
+    .option('--json', 'print JSON', false)
+    .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
+
+  program
+    .command('load')
+    .description('open-loop load of unique conversation callbacks; reports rate, latency percentiles, errors, drops')
+    .requiredOption('--url <url>', 'the webhooks.yml url')
+    .requiredOption('--rate <perSecond>', 'callbacks per second', positiveNumber)
+    .requiredOption('--duration <seconds>', 'how long to schedule callbacks', positiveNumber)
+    .option('--connections <n>', 'concurrent connections', positiveInteger, 8)
+    .addOption(new Option('--mode <mode>', 'delivery mode').choices(['openim', 'reliable']).default('openim'))
+    .option('--command <command>', 'callback command (default the single chat after-callback)')
+    .option('--timeout <seconds>', 'per-callback timeout (default 5; 0 = 15 s)', nonNegativeInteger)
+    .option('--max <n>', 'at most this many callbacks', positiveInteger)
+    .option('--json', 'print JSON', false)
+    .action((options: LoadCliOptions) => runLoadCommand(options, output));
+}

@@ -1,0 +1,3 @@
+export * from './load-types.js';
+export * from './run-load.js';
+export * from './format-load-report.js';

@@ -1,0 +1,69 @@
+import type { CallbackErrorKind } from '../callback-error-kind.js';
+
+export interface LoadOptions {
+  /** The `url` of webhooks.yml: callbacks go to `url + "/" + command`. */
+  readonly url: string;
+  /** Callbacks per second, scheduled open-loop (the schedule does not wait for answers). */
+  readonly rate: number;
+  readonly durationSeconds: number;
+  /** Concurrent connections, each with one callback in flight at a time (OpenIM: 2 per process). */
+  readonly connections: number;
+  readonly mode?: 'openim';
+  /** Default: the single chat after-callback; each callback is a new conversation. */
+  readonly command?:
+    | 'callbackAfterCreateSingleChatConversationsCommand'
+    | 'callbackBeforeCreateSingleChatConversationsCommand'
+    | 'callbackAfterCreateGroupChatConversationsCommand'
+    | 'callbackBeforeCreateGroupChatConversationsCommand';
+  /** Seconds, as in webhooks.yml (effective limit min(timeout, 15 s)); default 5. */
+  readonly timeoutSeconds?: number;
+  /** Callbacks waiting for a connection before pushes block; OpenIM: 100. */
+  readonly slots?: number;
+  /** How long a push blocks on a full queue before the callback is dropped; OpenIM: 3000. */
+  readonly pushWaitMs?: number;
+  /** Hard bound on the number of callbacks; default rate × duration. */
+  readonly maxCallbacks?: number;
+  /** After the schedule ends, how long to wait for callbacks still queued or in flight; default 10 s. */
+  readonly drainTimeoutMs?: number;
+}
+
+/** Milliseconds, from an HDR histogram with 3 significant digits. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+export interface LoadReport {
+  readonly target: string;
+  readonly mode: 'openim';
+  readonly requestedRate: number;
+  readonly durationSeconds: number;
+  readonly connections: number;
+  /** Callbacks the schedule produced (bounded by rate × duration and maxCallbacks). */
+  readonly scheduled: number;
+  /** Callbacks posted (scheduled minus dropped minus those never started before the drain deadline). */
+  readonly sent: number;
+  /** Answered and judged `continue`. */
+  readonly succeeded: number;
+  readonly rejected: number;
+  readonly errors: Readonly<Partial<Record<CallbackErrorKind, number>>>;
+  /** Dropped because the queue stayed full for pushWaitMs, as OpenIM drops them (silently, there). */
+  readonly dropped: number;
+  /** Still queued or in flight at the drain deadline. */
+  readonly unfinished: number;
+  /** HTTP status of every answer, counted (OpenIM ignores them). */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Seconds from the first scheduled callback to the last answer. */
+  readonly elapsedSeconds: number;
+  /** Answers (of any kind) per second over elapsedSeconds. */
+  readonly achievedRate: number;
+  /** From the scheduled time to the answer: includes time queued (no coordinated omission). */
+  readonly latency: LatencySummary;
+  /** From the start of the post to the answer. */
+  readonly serviceTime: LatencySummary;
+}
