@@ -7,9 +7,13 @@ import { once } from 'node:events';
 import { formatLoadReport, runLoad } from '../src/emitter/load/index.js';
 
 const [rate = 5000, seconds = 10, connections = 16] = process.argv.slice(2).map(Number);
-const server = spawn(process.execPath, ['--import', 'tsx', new URL('./ceiling-server.ts', import.meta.url).pathname], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', new URL('./ceiling-server.ts', import.meta.url).pathname],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 try {
   const [line] = (await once(server.stdout, 'data')) as [Buffer];
   const port = /listening (\d+)/.exec(line.toString())?.[1];

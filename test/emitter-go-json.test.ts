@@ -9,7 +9,10 @@ import type { FieldSpec } from '../src/protocol/index.js';
 
 /** The request package example of the seed page, parsed from the page itself. */
 function seedExample(): Record<string, unknown> {
-  const page = readFileSync(new URL('../../shared/seed/callback-after-create-single-chat-conversation.txt', import.meta.url), 'utf8');
+  const page = readFileSync(
+    new URL('../../shared/seed/callback-after-create-single-chat-conversation.txt', import.meta.url),
+    'utf8',
+  );
   const start = page.indexOf('{', page.indexOf('Request Package Example'));
   const end = page.indexOf('}', start) + 1;
   return JSON.parse(page.slice(start, end)) as Record<string, unknown>;
@@ -38,7 +41,10 @@ describe('encodeGoJson: golden bytes', () => {
   });
 
   test('HTML characters are escaped like Go', () => {
-    assert.equal(goJsonString('<a href="x">&amp;</a>'), '"\\u003ca href=\\"x\\"\\u003e\\u0026amp;\\u003c/a\\u003e"');
+    assert.equal(
+      goJsonString('<a href="x">&amp;</a>'),
+      '"\\u003ca href=\\"x\\"\\u003e\\u0026amp;\\u003c/a\\u003e"',
+    );
   });
 
   test('Chinese and emoji are written as raw UTF-8', () => {
@@ -61,7 +67,10 @@ describe('encodeGoJson: golden bytes', () => {
   });
 
   test('nil lists are null, empty lists are [], numbers as Go writes them', () => {
-    assert.equal(encodeGoJson({ atUserList: null, seqs: [], seq: 0, big: 2 ** 53, small: 1e-7 }), '{"atUserList":null,"seqs":[],"seq":0,"big":9007199254740992,"small":1e-7}\n');
+    assert.equal(
+      encodeGoJson({ atUserList: null, seqs: [], seq: 0, big: 2 ** 53, small: 1e-7 }),
+      '{"atUserList":null,"seqs":[],"seq":0,"big":9007199254740992,"small":1e-7}\n',
+    );
     assert.equal(encodeGoJson({ atUserList: undefined }), '{"atUserList":null}\n');
   });
 });
@@ -80,9 +89,7 @@ function goType(spec: FieldSpec): string {
 
 /** A Go program with a struct generated from our own field list, encoding stdin's cases with json.Encoder. */
 function goProgram(fields: readonly FieldSpec[]): string {
-  const structFields = fields
-    .map((spec, i) => `\tF${i} ${goType(spec)} \`json:"${spec.name}"\``)
-    .join('\n');
+  const structFields = fields.map((spec, i) => `\tF${i} ${goType(spec)} \`json:"${spec.name}"\``).join('\n');
   return `package main
 
 import (

@@ -36,7 +36,13 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       } catch {
         // recorded raw
       }
-      const captured = { method: req.method ?? '', path: req.url ?? '', rawHeaders: req.rawHeaders, body, json };
+      const captured = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        rawHeaders: req.rawHeaders,
+        body,
+        json,
+      };
       requests.push(captured);
       handler(captured, res, req);
     });
@@ -70,7 +76,11 @@ export function answer(body: string, status = 200): Handler {
 export const SUCCESS = '{"actionCode":0,"errCode":0,"errMsg":"","errDlt":"","nextCode":0}';
 
 /** A TCP server that records the raw bytes of the first request and answers a fixed HTTP response. */
-export async function startRawServer(): Promise<{ url: string; received: Promise<Buffer>; close(): Promise<void> }> {
+export async function startRawServer(): Promise<{
+  url: string;
+  received: Promise<Buffer>;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   let resolveReceived: (bytes: Buffer) => void = () => undefined;
   const received = new Promise<Buffer>((resolve) => (resolveReceived = resolve));

@@ -28,7 +28,11 @@ const SEED_PAYLOAD = {
   ex: 'Extra conversation data',
 };
 
-function send(url: string, timeoutMs = 5000, payload: Record<string, unknown> = SEED_PAYLOAD): Promise<CallbackOutcome> {
+function send(
+  url: string,
+  timeoutMs = 5000,
+  payload: Record<string, unknown> = SEED_PAYLOAD,
+): Promise<CallbackOutcome> {
   return sendCallback({ url, command: AFTER, payload, operationID: 'op-1', timeoutMs });
 }
 
@@ -36,7 +40,13 @@ describe('the request on the wire', () => {
   test('exact bytes: url + "/" + command, Go headers in Go order, operationID sent even when empty', async () => {
     const server = await startRawServer();
     try {
-      const outcome = await sendCallback({ url: server.url, command: AFTER, payload: SEED_PAYLOAD, operationID: '', timeoutMs: 5000 });
+      const outcome = await sendCallback({
+        url: server.url,
+        command: AFTER,
+        payload: SEED_PAYLOAD,
+        operationID: '',
+        timeoutMs: 5000,
+      });
       const body = `${JSON.stringify(SEED_PAYLOAD)}\n`;
       const port = new URL(server.url).port;
       assert.equal(

@@ -11,7 +11,13 @@ import {
   simulateNotificationChatCreation,
   simulateSingleChatCreation,
 } from '../emitter/index.js';
-import type { CallbackOutcome, Emitter, SimulationResult, SimulationStep, WebhooksConfig } from '../emitter/index.js';
+import type {
+  CallbackOutcome,
+  Emitter,
+  SimulationResult,
+  SimulationStep,
+  WebhooksConfig,
+} from '../emitter/index.js';
 import { formatLoadReport, runLoad } from '../emitter/load/index.js';
 import type { LoadOptions } from '../emitter/load/index.js';
 
@@ -70,13 +76,17 @@ function nonNegativeInteger(value: string): number {
 }
 
 /** webhooks.yml from --config (its url replaced by --url if both are given), or every key enabled at --url. */
-async function emitterConfig(options: TriggerOptions, output: EmitterCommandsOutput): Promise<WebhooksConfig> {
+async function emitterConfig(
+  options: TriggerOptions,
+  output: EmitterCommandsOutput,
+): Promise<WebhooksConfig> {
   if (options.config !== undefined) {
     const { config, warnings } = await loadWebhooksConfig(options.config);
     for (const warning of warnings) output.err(`warning: ${warning}\n`);
     return options.url === undefined ? config : { ...config, url: options.url };
   }
-  if (options.url === undefined) throw new InvalidArgumentError('give --url <url> or --config <webhooks.yml>');
+  if (options.url === undefined)
+    throw new InvalidArgumentError('give --url <url> or --config <webhooks.yml>');
   return resolveWebhooksConfig({ url: options.url, enableAll: true, defaultTimeout: options.timeout ?? 5 });
 }
 
@@ -101,12 +111,19 @@ async function simulate(what: string, emitter: Emitter, options: TriggerOptions)
         operationID,
       });
     default:
-      return simulateGroupChatCreation(emitter, { groupID: required(options.group, '--group', what), operationID });
+      return simulateGroupChatCreation(emitter, {
+        groupID: required(options.group, '--group', what),
+        operationID,
+      });
   }
 }
 
 /** One callback of any catalog command, its body read from --data (key order kept, except for conversations). */
-async function triggerOne(command: string, emitter: Emitter, options: TriggerOptions): Promise<SimulationResult> {
+async function triggerOne(
+  command: string,
+  emitter: Emitter,
+  options: TriggerOptions,
+): Promise<SimulationResult> {
   const info = findCommand(command);
   if (info === undefined) {
     throw new InvalidArgumentError(
@@ -157,7 +174,11 @@ function describeOutcome(step: SimulationStep, outcome: CallbackOutcome | 'disab
   ].join('\n');
 }
 
-async function runTrigger(what: string, options: TriggerOptions, output: EmitterCommandsOutput): Promise<void> {
+async function runTrigger(
+  what: string,
+  options: TriggerOptions,
+  output: EmitterCommandsOutput,
+): Promise<void> {
   const config = await emitterConfig(options, output);
   const emitter = createEmitter({ config, fixOpenimBugs: options.fixOpenimBugs });
   try {
@@ -165,11 +186,19 @@ async function runTrigger(what: string, options: TriggerOptions, output: Emitter
       ? await simulate(what, emitter, options)
       : await triggerOne(what, emitter, options);
     const outcomes = await Promise.all(result.steps.map(settle));
-    const failed = outcomes.some((o) => o === 'dropped' || (typeof o === 'object' && o.result !== 'continue'));
+    const failed = outcomes.some(
+      (o) => o === 'dropped' || (typeof o === 'object' && o.result !== 'continue'),
+    );
     if (options.json) {
-      const steps = result.steps.map((step, i) => ({ label: step.label, command: step.command, outcome: outcomes[i] }));
+      const steps = result.steps.map((step, i) => ({
+        label: step.label,
+        command: step.command,
+        outcome: outcomes[i],
+      }));
       const stoppedAt = result.stoppedAt?.label ?? null;
-      output.out(`${JSON.stringify({ operationID: result.operationID, conversationId: result.conversationId, stoppedAt, steps }, null, 2)}\n`);
+      output.out(
+        `${JSON.stringify({ operationID: result.operationID, conversationId: result.conversationId, stoppedAt, steps }, null, 2)}\n`,
+      );
     } else {
       result.steps.forEach((step, i) => output.out(describeOutcome(step, outcomes[i] ?? 'disabled')));
       if (result.stoppedAt) output.out(`stopped after ${result.stoppedAt.label}, as OpenIM stops\n`);
@@ -181,7 +210,8 @@ async function runTrigger(what: string, options: TriggerOptions, output: Emitter
 }
 
 async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOutput): Promise<void> {
-  if (options.mode !== 'openim') throw new InvalidArgumentError(`--mode ${options.mode} is not implemented yet; use openim`);
+  if (options.mode !== 'openim')
+    throw new InvalidArgumentError(`--mode ${options.mode} is not implemented yet; use openim`);
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const commands: readonly string[] = [
     'callbackAfterCreateSingleChatConversationsCommand',
@@ -189,7 +219,8 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     'callbackAfterCreateGroupChatConversationsCommand',
     'callbackBeforeCreateGroupChatConversationsCommand',
   ];
-  if (!commands.includes(command)) throw new InvalidArgumentError(`--command must be one of ${commands.join(', ')}`);
+  if (!commands.includes(command))
+    throw new InvalidArgumentError(`--command must be one of ${commands.join(', ')}`);
   const report = await runLoad({
     url: options.url,
     rate: options.rate,
@@ -200,7 +231,11 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
   });
   output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatLoadReport(report)}\n`);
-  const failures = report.rejected + report.dropped + report.unfinished + Object.values(report.errors).reduce((a, b) => a + b, 0);
+  const failures =
+    report.rejected +
+    report.dropped +
+    report.unfinished +
+    Object.values(report.errors).reduce((a, b) => a + b, 0);
   if (failures > 0) process.exitCode = 1;
 }
 
@@ -212,7 +247,10 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
  * openim-hooks trigger callbackAfterCreateGroupChatConversationsCommand --data group.json --config webhooks.yml
  * openim-hooks load --url http://127.0.0.1:10006/callbackExample --rate 2000 --duration 10 --connections 8
  */
-export function registerEmitterCommands(program: Command, output: EmitterCommandsOutput = PROCESS_OUTPUT): void {
+export function registerEmitterCommands(
+  program: Command,
+  output: EmitterCommandsOutput = PROCESS_OUTPUT,
+): void {
   program
     .command('trigger')
     .description(
@@ -227,14 +265,20 @@ export function registerEmitterCommands(program: Command, output: EmitterCommand
     .option('--group <groupID>', 'group (group-chat)')
     .option('--data <file.json>', 'request body of a single <callback command>')
     .option('--operation-id <id>', 'operationID header (default: a fresh one; "" is sent as empty)')
-    .option('--timeout <seconds>', 'timeout with --url (default 5, as in OpenIM; 0 = 15 s)', nonNegativeInteger)
+    .option(
+      '--timeout <seconds>',
+      'timeout with --url (default 5, as in OpenIM; 0 = 15 s)',
+      nonNegativeInteger,
+    )
     .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false)
     .option('--json', 'print JSON', false)
     .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
 
   program
     .command('load')
-    .description('open-loop load of unique conversation callbacks; reports rate, latency percentiles, errors, drops')
+    .description(
+      'open-loop load of unique conversation callbacks; reports rate, latency percentiles, errors, drops',
+    )
     .requiredOption('--url <url>', 'the webhooks.yml url')
     .requiredOption('--rate <perSecond>', 'callbacks per second', positiveNumber)
     .requiredOption('--duration <seconds>', 'how long to schedule callbacks', positiveNumber)

@@ -53,7 +53,12 @@ export function createEmitter(options: EmitterOptions): Emitter {
     return outcome;
   }
 
-  function post(command: string, requestBody: string, operationID: string, timeout: number): Promise<CallbackOutcome> {
+  function post(
+    command: string,
+    requestBody: string,
+    operationID: string,
+    timeout: number,
+  ): Promise<CallbackOutcome> {
     return sendEncodedCallback({
       url: config.url,
       command,

@@ -31,9 +31,17 @@ export interface Emitter {
   /** Send B to the second before-callback of a single chat instead of A again (PROTOCOL.md §2 step 5). */
   readonly fixOpenimBugs: boolean;
   /** A before-callback: sent now, the caller waits for its judgement. */
-  callBefore(command: string, payload: Readonly<Record<string, unknown>>, operationID: string): Promise<BeforeCall>;
+  callBefore(
+    command: string,
+    payload: Readonly<Record<string, unknown>>,
+    operationID: string,
+  ): Promise<BeforeCall>;
   /** An after-callback: encoded now (OpenIM snapshots the values), posted by a queue worker. */
-  callAfter(command: string, payload: Readonly<Record<string, unknown>>, operationID: string): Promise<AfterCall>;
+  callAfter(
+    command: string,
+    payload: Readonly<Record<string, unknown>>,
+    operationID: string,
+  ): Promise<AfterCall>;
   stats(): EmitterStats;
   /** Resolves when every queued after-callback has been delivered or dropped. */
   drain(): Promise<void>;

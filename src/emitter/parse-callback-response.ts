@@ -40,13 +40,27 @@ export function parseCallbackResponse(
   try {
     document = JSON.parse(text);
   } catch {
-    return { ok: false, kind: 'response-format', message: text.length === 0 ? 'empty body' : 'body is not JSON' };
+    return {
+      ok: false,
+      kind: 'response-format',
+      message: text.length === 0 ? 'empty body' : 'body is not JSON',
+    };
   }
-  const response: Record<string, unknown> = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
+  const response: Record<string, unknown> = {
+    actionCode: 0,
+    errCode: 0,
+    errMsg: '',
+    errDlt: '',
+    nextCode: 0,
+  };
   const overrides: Record<string, unknown> = {};
   if (document === null) return { ok: true, response: response as unknown as ResponsePackage, overrides };
   if (typeof document !== 'object' || Array.isArray(document)) {
-    return { ok: false, kind: 'response-format', message: `cannot decode a JSON ${Array.isArray(document) ? 'array' : typeof document} into the response` };
+    return {
+      ok: false,
+      kind: 'response-format',
+      message: `cannot decode a JSON ${Array.isArray(document) ? 'array' : typeof document} into the response`,
+    };
   }
   const specs = [...COMMON_FIELDS, ...overrideSpecs];
   const overrideNames = new Set(overrideSpecs.map((spec) => spec.name));
@@ -73,7 +87,10 @@ export function parseCallbackResponse(
 
 /** Go's case folding for field names, including its two special cases (long s, Kelvin sign). */
 function foldName(name: string): string {
-  return name.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
+  return name
+    .replace(/\u017f/g, 's')
+    .replace(/\u212a/g, 'k')
+    .toLowerCase();
 }
 
 function decodeScalar(spec: FieldSpec, raw: string): unknown {

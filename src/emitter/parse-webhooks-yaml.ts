@@ -50,7 +50,13 @@ function readCallback(
   kind: 'before' | 'after',
   warnings: string[],
 ): CallbackConfig {
-  const config = { enable: false, timeout: 0, failedContinue: false, attentionIds: [] as string[], deniedTypes: [] as number[] };
+  const config = {
+    enable: false,
+    timeout: 0,
+    failedContinue: false,
+    attentionIds: [] as string[],
+    deniedTypes: [] as number[],
+  };
   for (const [key, field] of Object.entries(value)) {
     switch (key.toLowerCase()) {
       case 'enable':
@@ -61,14 +67,18 @@ function readCallback(
         break;
       case 'failedcontinue':
         config.failedContinue = toBool(field, `${where}.failedContinue`);
-        if (kind === 'after') warnings.push(`${where}.failedContinue ignored: OpenIM's after-callbacks have no such setting`);
+        if (kind === 'after')
+          warnings.push(`${where}.failedContinue ignored: OpenIM's after-callbacks have no such setting`);
         break;
       case 'attentionids':
         config.attentionIds = toList(field, `${where}.attentionIds`).map((item) => String(item));
-        if (kind === 'before') warnings.push(`${where}.attentionIds ignored: OpenIM reads it for after-callbacks only`);
+        if (kind === 'before')
+          warnings.push(`${where}.attentionIds ignored: OpenIM reads it for after-callbacks only`);
         break;
       case 'deniedtypes':
-        config.deniedTypes = toList(field, `${where}.deniedTypes`).map((item) => toInt(item, `${where}.deniedTypes`));
+        config.deniedTypes = toList(field, `${where}.deniedTypes`).map((item) =>
+          toInt(item, `${where}.deniedTypes`),
+        );
         break;
       case 'allowedtypes':
         warnings.push(`${where}.allowedTypes ignored: OpenIM removed it in Feb 2025 (#3151)`);

@@ -54,7 +54,13 @@ type AttemptResult = PostResult & { readonly reusedSocket?: boolean };
 
 function stripReused(result: AttemptResult): PostResult {
   if (result.ok) return { ok: true, status: result.status, body: result.body, durationMs: result.durationMs };
-  return { ok: false, kind: result.kind, message: result.message, status: result.status, durationMs: result.durationMs };
+  return {
+    ok: false,
+    kind: result.kind,
+    message: result.message,
+    status: result.status,
+    durationMs: result.durationMs,
+  };
 }
 
 function postOnce(request: PostRequest, started: number): Promise<AttemptResult> {
@@ -63,7 +69,13 @@ function postOnce(request: PostRequest, started: number): Promise<AttemptResult>
     try {
       url = new URL(request.target);
     } catch {
-      resolve({ ok: false, kind: 'network', message: `invalid url ${request.target}`, status: null, durationMs: 0 });
+      resolve({
+        ok: false,
+        kind: 'network',
+        message: `invalid url ${request.target}`,
+        status: null,
+        durationMs: 0,
+      });
       return;
     }
     const remaining = Math.max(1, request.timeoutMs - (performance.now() - started));
@@ -94,7 +106,11 @@ function postOnce(request: PostRequest, started: number): Promise<AttemptResult>
       finish({
         ok: false,
         kind: timedOut ? 'timeout' : classifyNetworkError(error),
-        message: timedOut ? `timeout after ${request.timeoutMs} ms` : error instanceof Error ? error.message : String(error),
+        message: timedOut
+          ? `timeout after ${request.timeoutMs} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error),
         status,
         durationMs: performance.now() - started,
         reusedSocket: req.reusedSocket,

@@ -17,9 +17,7 @@ export interface SendEncodedCallbackOptions {
 }
 
 /** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
-export async function sendEncodedCallback(
-  options: SendEncodedCallbackOptions,
-): Promise<CallbackOutcome> {
+export async function sendEncodedCallback(options: SendEncodedCallbackOptions): Promise<CallbackOutcome> {
   const { command, operationID, requestBody } = options;
   const kind = findCommand(command)?.kind ?? 'after';
   const target = callbackUrl(options.url, command);

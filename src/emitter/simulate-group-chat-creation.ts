@@ -20,7 +20,10 @@ const AFTER = 'callbackAfterCreateGroupChatConversationsCommand';
  * @example
  * await simulateGroupChatCreation(emitter, { groupID: '3171489208' });
  */
-export async function simulateGroupChatCreation(emitter: Emitter, input: GroupInput): Promise<SimulationResult> {
+export async function simulateGroupChatCreation(
+  emitter: Emitter,
+  input: GroupInput,
+): Promise<SimulationResult> {
   const operationID = input.operationID ?? newOperationId();
   const conversationId = groupChatConversationId(input.groupID);
   const steps: SimulationStep[] = [];

@@ -19,7 +19,10 @@ const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
  * @example
  * await simulateNotificationChatCreation(emitter, { sendID: 'notice-bot', recvID: 'bob' });
  */
-export async function simulateNotificationChatCreation(emitter: Emitter, input: PairInput): Promise<SimulationResult> {
+export async function simulateNotificationChatCreation(
+  emitter: Emitter,
+  input: PairInput,
+): Promise<SimulationResult> {
   const operationID = input.operationID ?? newOperationId();
   const conversationId = notificationChatConversationId(input.sendID, input.recvID);
   const steps: SimulationStep[] = [];

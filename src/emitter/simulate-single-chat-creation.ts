@@ -22,11 +22,19 @@ const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
  * @example
  * const { steps } = await simulateSingleChatCreation(emitter, { sendID: 'alice', recvID: 'bob' });
  */
-export async function simulateSingleChatCreation(emitter: Emitter, input: PairInput): Promise<SimulationResult> {
+export async function simulateSingleChatCreation(
+  emitter: Emitter,
+  input: PairInput,
+): Promise<SimulationResult> {
   const operationID = input.operationID ?? newOperationId();
   const conversationId = singleChatConversationId(input.sendID, input.recvID);
   const steps: SimulationStep[] = [];
-  const stop = (): SimulationResult => ({ operationID, conversationId, steps, stoppedAt: steps.at(-1) ?? null });
+  const stop = (): SimulationResult => ({
+    operationID,
+    conversationId,
+    steps,
+    stoppedAt: steps.at(-1) ?? null,
+  });
 
   let a = conversationPayload({
     ownerUserId: input.sendID,

@@ -17,7 +17,11 @@ import type { FieldSpec } from './fields.js';
  * encodeGoJson({ b: '<x>', a: 1 }, [{ name: 'a', type: 'int32' }, { name: 'b', type: 'string' }]);
  * // '{"a":1,"b":"\\u003cx\\u003e"}\n'
  */
-export function encodeGoJson(value: unknown, fields?: readonly FieldSpec[], options: GoJsonOptions = {}): string {
+export function encodeGoJson(
+  value: unknown,
+  fields?: readonly FieldSpec[],
+  options: GoJsonOptions = {},
+): string {
   const escapes = options.goBefore122 ? LEGACY_ESCAPES : MODERN_ESCAPES;
   if (fields !== undefined) {
     if (!isPlainObject(value)) throw new TypeError('a field list needs an object to encode');
@@ -107,11 +111,17 @@ function zeroValue(spec: FieldSpec): unknown {
   }
 }
 
-function encodeStruct(value: Readonly<Record<string, unknown>>, fields: readonly FieldSpec[], escapes: Escapes): string {
+function encodeStruct(
+  value: Readonly<Record<string, unknown>>,
+  fields: readonly FieldSpec[],
+  escapes: Escapes,
+): string {
   const parts: string[] = [];
   for (const spec of fields) {
     const field = value[spec.name];
-    parts.push(`${quote(spec.name, escapes)}:${encodeValue(field === undefined ? zeroValue(spec) : field, escapes)}`);
+    parts.push(
+      `${quote(spec.name, escapes)}:${encodeValue(field === undefined ? zeroValue(spec) : field, escapes)}`,
+    );
   }
   return `{${parts.join(',')}}`;
 }
@@ -137,9 +147,11 @@ function encodeValue(value: unknown, escapes: Escapes): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item: unknown) => encodeValue(item, escapes)).join(',')}]`;
+      if (Array.isArray(value))
+        return `[${value.map((item: unknown) => encodeValue(item, escapes)).join(',')}]`;
       const parts: string[] = [];
-      for (const [key, field] of Object.entries(value)) parts.push(`${quote(key, escapes)}:${encodeValue(field, escapes)}`);
+      for (const [key, field] of Object.entries(value))
+        parts.push(`${quote(key, escapes)}:${encodeValue(field, escapes)}`);
       return `{${parts.join(',')}}`;
     }
     default:

@@ -10,7 +10,10 @@ export function formatLoadReport(report: LoadReport): string {
   return [
     row('target', report.target),
     row('mode', report.mode),
-    row('requested', `${report.requestedRate}/s for ${report.durationSeconds} s on ${report.connections} connections`),
+    row(
+      'requested',
+      `${report.requestedRate}/s for ${report.durationSeconds} s on ${report.connections} connections`,
+    ),
     row('achieved', `${report.achievedRate}/s over ${report.elapsedSeconds.toFixed(3)} s`),
     row('scheduled', report.scheduled),
     row('sent', report.sent),

@@ -1,4 +1,8 @@
-import { CONVERSATION_TYPES, groupChatConversationId, singleChatConversationId } from '../../protocol/index.js';
+import {
+  CONVERSATION_TYPES,
+  groupChatConversationId,
+  singleChatConversationId,
+} from '../../protocol/index.js';
 import { conversationPayload } from '../conversation-payload.js';
 
 /**

@@ -54,7 +54,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     if (stopped) return;
     sent += 1;
     const requestBody = encodeGoJson(loadPayload(command, runId, n), fields);
-    const outcome = await sendEncodedCallback({ url, command, requestBody, operationID: newOperationId(), timeoutMs, agent });
+    const outcome = await sendEncodedCallback({
+      url,
+      command,
+      requestBody,
+      operationID: newOperationId(),
+      timeoutMs,
+      agent,
+    });
     const now = performance.now();
     answered += 1;
     lastAnswer = now;
