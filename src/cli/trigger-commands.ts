@@ -56,6 +56,7 @@ interface LoadCliOptions {
   command?: string;
   timeout?: number;
   max?: number;
+  warmup?: number;
   json: boolean;
 }
 
@@ -68,6 +69,14 @@ function positiveNumber(value: string): number {
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer');
   return Number(value);
+}
+
+function nonNegativeNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
+    throw new InvalidArgumentError('must be a non-negative number');
+  }
+  return number;
 }
 
 function nonNegativeInteger(value: string): number {
@@ -229,6 +238,7 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     command: command as NonNullable<LoadOptions['command']>,
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
+    ...(options.warmup !== undefined ? { warmupSeconds: options.warmup } : {}),
   });
   output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatLoadReport(report)}\n`);
   const failures =
@@ -287,6 +297,11 @@ export function registerEmitterCommands(
     .option('--command <command>', 'callback command (default the single chat after-callback)')
     .option('--timeout <seconds>', 'per-callback timeout (default 5; 0 = 15 s)', nonNegativeInteger)
     .option('--max <n>', 'at most this many callbacks', positiveInteger)
+    .option(
+      '--warmup <seconds>',
+      'load at the same rate first, left out of the report (default 0)',
+      nonNegativeNumber,
+    )
     .option('--json', 'print JSON', false)
     .action((options: LoadCliOptions) => runLoadCommand(options, output));
 }

@@ -15,6 +15,10 @@ export function formatLoadReport(report: LoadReport): string {
       `${report.requestedRate}/s for ${report.durationSeconds} s on ${report.connections} connections`,
     ),
     row('achieved', `${report.achievedRate}/s over ${report.elapsedSeconds.toFixed(3)} s`),
+    row(
+      'warm-up',
+      `${report.warmupCallbacks} callbacks (${report.warmupAnswered} answered), not counted below`,
+    ),
     row('scheduled', report.scheduled),
     row('sent', report.sent),
     row('succeeded', report.succeeded),

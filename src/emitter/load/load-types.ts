@@ -21,10 +21,26 @@ export interface LoadOptions {
   readonly slots?: number;
   /** How long a push blocks on a full queue before the callback is dropped; OpenIM: 3000. */
   readonly pushWaitMs?: number;
-  /** Hard bound on the number of callbacks; default rate × duration. */
+  /**
+   * Seconds of load at the same rate before the measured run, left out of every figure: the first second of a
+   * cold process (JIT, new connections) otherwise leaves a backlog in the percentiles. Default 0.
+   */
+  readonly warmupSeconds?: number;
+  /** Hard bound on the number of measured callbacks; default rate × duration. */
   readonly maxCallbacks?: number;
   /** After the schedule ends, how long to wait for callbacks still queued or in flight; default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** Called every second while the run lasts (for a live display, or to see when a backlog formed). */
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadProgress {
+  readonly elapsedSeconds: number;
+  readonly scheduled: number;
+  readonly answered: number;
+  /** Callbacks waiting for a connection, blocked pushes included. */
+  readonly backlog: number;
+  readonly dropped: number;
 }
 
 /** Milliseconds, from an HDR histogram with 3 significant digits. */
@@ -44,7 +60,10 @@ export interface LoadReport {
   readonly requestedRate: number;
   readonly durationSeconds: number;
   readonly connections: number;
-  /** Callbacks the schedule produced (bounded by rate × duration and maxCallbacks). */
+  /** Warm-up callbacks scheduled before the measured run (not in any other figure), and how many were answered. */
+  readonly warmupCallbacks: number;
+  readonly warmupAnswered: number;
+  /** Callbacks the measured schedule produced (bounded by rate × duration and maxCallbacks). */
   readonly scheduled: number;
   /** Callbacks posted (scheduled minus dropped minus those never started before the drain deadline). */
   readonly sent: number;

@@ -28,6 +28,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const fields = fieldsOf(command);
   const timeoutMs = effectiveTimeoutMs(options.timeoutSeconds ?? 5);
+  const warmupTotal = Math.floor(rate * (options.warmupSeconds ?? 0));
   const total = Math.min(Math.floor(rate * durationSeconds), options.maxCallbacks ?? Number.MAX_SAFE_INTEGER);
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const agent = createGoLikeAgent(url, connections, connections);
@@ -42,6 +43,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const errors: Partial<Record<CallbackErrorKind, number>> = {};
   const statuses: Record<string, number> = {};
   let scheduled = 0;
+  let warmupAnswered = 0;
   let sent = 0;
   let succeeded = 0;
   let rejected = 0;
@@ -50,9 +52,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let stopped = false;
 
   const start = performance.now();
+  const measuredStart = start + (warmupTotal * 1000) / rate;
+  const progress = setInterval(() => {
+    const stats = queue.stats();
+    options.onProgress?.({
+      elapsedSeconds: Math.round(performance.now() - start) / 1000,
+      scheduled: Math.max(0, scheduled - warmupTotal),
+      answered,
+      backlog: stats.waiting + stats.blockedPushes,
+      dropped: stats.dropped,
+    });
+  }, 1000);
   const post = (n: number, due: number) => async (): Promise<void> => {
     if (stopped) return;
-    sent += 1;
+    const warmup = n < warmupTotal;
+    if (!warmup) sent += 1;
     const requestBody = encodeGoJson(loadPayload(command, runId, n), fields);
     const outcome = await sendEncodedCallback({
       url,
@@ -63,6 +77,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       agent,
     });
     const now = performance.now();
+    if (warmup) {
+      warmupAnswered += 1;
+      return;
+    }
     answered += 1;
     lastAnswer = now;
     latency.recordValue(Math.max(1, Math.round((now - due) * 1000)));
@@ -76,14 +94,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const elapsed = performance.now() - start;
-      const due = Math.min(total, Math.floor((elapsed * rate) / 1000) + 1);
+      const due = Math.min(warmupTotal + total, Math.floor((elapsed * rate) / 1000) + 1);
       while (scheduled < due) {
         const n = scheduled;
         scheduled += 1;
         void queue.push(post(n, start + (n * 1000) / rate));
       }
-      if (scheduled >= total || elapsed >= durationSeconds * 1000) resolve();
-      else setTimeout(tick, 1);
+      if (
+        scheduled >= warmupTotal + total ||
+        elapsed >= (durationSeconds + (options.warmupSeconds ?? 0)) * 1000
+      ) {
+        resolve();
+      } else setTimeout(tick, 1);
     };
     tick();
   });
@@ -93,22 +115,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     new Promise<false>((resolve) => setTimeout(() => resolve(false), drainTimeoutMs).unref()),
   ]);
   stopped = true;
+  clearInterval(progress);
   const { dropped } = queue.stats();
   agent.destroy();
-  const elapsedSeconds = Math.max(lastAnswer - start, 1) / 1000;
+  const elapsedSeconds = Math.max(lastAnswer - measuredStart, 1) / 1000;
+  const measured = Math.max(0, scheduled - warmupTotal);
   return {
     target: callbackUrl(url, command),
     mode: 'openim',
     requestedRate: rate,
     durationSeconds,
     connections,
-    scheduled,
+    warmupCallbacks: Math.min(scheduled, warmupTotal),
+    warmupAnswered,
+    scheduled: measured,
     sent,
     succeeded,
     rejected,
     errors,
     dropped,
-    unfinished: drained ? 0 : scheduled - dropped - answered,
+    unfinished: drained ? 0 : Math.max(0, measured - dropped - answered),
     statuses,
     elapsedSeconds,
     achievedRate: Math.round((answered / elapsedSeconds) * 10) / 10,

@@ -13,12 +13,14 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         kind TEXT NOT NULL,
         operation_id TEXT NOT NULL,
         received_at INTEGER NOT NULL,
-        idempotency_key TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT NOT NULL,
         body BLOB NOT NULL,
         warnings TEXT
       );
+      -- Every random-order index costs a page write per event on the ack path, so dedupe and lookups by
+      -- operationID share one (the key hashes the operationID in, so uniqueness is the same).
+      CREATE UNIQUE INDEX events_by_operation_id ON events (operation_id, idempotency_key);
       CREATE INDEX events_by_command ON events (command, id);
-      CREATE INDEX events_by_operation_id ON events (operation_id);
       CREATE INDEX events_by_received_at ON events (received_at);
 
       CREATE TABLE conversations (

@@ -1,0 +1,123 @@
+/**
+ * The writer thread of the SQLite store. Every write happens here, so the fsync of a commit never blocks the HTTP
+ * thread. Requests that arrive while a commit runs queue up in this thread's port and form the next batch: one
+ * transaction and one fsync for all of them (group commit), growing by itself under load.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RecordResult } from '../../protocol/index.js';
+import { openDatabase } from './open-database.js';
+import type { CallbackToWrite, WriterReply, WriterRequest } from './writer-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer must run as a worker thread');
+
+const db = openDatabase((workerData as { path: string }).path);
+// Checkpoints run on the checkpointer thread, never inside this thread's commits.
+db.pragma('wal_autocheckpoint = 0');
+const insertEvent = db.prepare<unknown[], { id: number }>(
+  `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
+   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, idempotency_key) DO NOTHING RETURNING id`,
+);
+const findEventByKey = db.prepare<[string, string], { id: number }>('SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?');
+const countCommand = db.prepare(
+  `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?)
+   ON CONFLICT (command) DO UPDATE SET count = count + 1,
+     first_seen_at = min(first_seen_at, excluded.first_seen_at), last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
+);
+const upsertConversation = db.prepare(
+  `INSERT INTO conversations (owner_user_id, conversation_id, conversation_type, user_id, group_id, recv_msg_opt,
+     is_pinned, is_private_chat, burn_duration, group_at_type, attached_info, ex,
+     first_seen_at, last_seen_at, times_seen, last_command, last_event_id)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+   ON CONFLICT (owner_user_id, conversation_id) DO UPDATE SET
+     conversation_type = excluded.conversation_type, user_id = excluded.user_id, group_id = excluded.group_id,
+     recv_msg_opt = excluded.recv_msg_opt, is_pinned = excluded.is_pinned, is_private_chat = excluded.is_private_chat,
+     burn_duration = excluded.burn_duration, group_at_type = excluded.group_at_type,
+     attached_info = excluded.attached_info, ex = excluded.ex,
+     first_seen_at = min(first_seen_at, excluded.first_seen_at),
+     last_seen_at = max(last_seen_at, excluded.last_seen_at),
+     times_seen = times_seen + 1, last_command = excluded.last_command, last_event_id = excluded.last_event_id`,
+);
+const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+
+/** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
+function recordOne(callback: CallbackToWrite): RecordResult {
+  const inserted = insertEvent.get(
+    callback.command,
+    callback.kind,
+    callback.operationID,
+    callback.receivedAt,
+    callback.idempotencyKey,
+    callback.rawBody,
+    callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
+  );
+  if (!inserted) {
+    const original = findEventByKey.get(callback.operationID, callback.idempotencyKey);
+    if (!original) throw new Error('idempotency key conflicted but no event holds it');
+    return { eventId: original.id, duplicate: true };
+  }
+  countCommand.run(callback.command, callback.receivedAt, callback.receivedAt);
+  const c = callback.conversation;
+  if (c) {
+    upsertConversation.run(
+      c.ownerUserId,
+      c.conversationId,
+      c.conversationType,
+      'userId' in c ? c.userId : '',
+      'groupId' in c ? c.groupId : '',
+      c.recvMsgOpt,
+      c.isPinned ? 1 : 0,
+      c.isPrivateChat ? 1 : 0,
+      c.burnDuration,
+      c.groupAtType,
+      c.attachedInfo,
+      c.ex,
+      callback.receivedAt,
+      callback.receivedAt,
+      callback.command,
+      inserted.id,
+    );
+  }
+  return { eventId: inserted.id, duplicate: false };
+}
+
+type Write = Exclude<WriterRequest, { type: 'close' }>;
+
+const writeAll = db.transaction((writes: Write[]) =>
+  writes.map((write) => (write.type === 'record' ? recordOne(write.callback) : (beat.run(write.at), null))),
+);
+
+function commit(batch: Write[]): WriterReply[] {
+  try {
+    return writeAll.immediate(batch).map((result, index) => ({ id: batch[index]?.id ?? -1, ok: true, result }));
+  } catch (error) {
+    if (batch.length > 1) return batch.flatMap((write) => commit([write])); // find the one bad write
+    return batch.map(({ id }) => ({ id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+  }
+}
+
+let queue: Write[] = [];
+let scheduled = false;
+let closeId: number | undefined;
+
+function flush(): void {
+  scheduled = false;
+  const batch = queue;
+  queue = [];
+  if (batch.length > 0) port?.postMessage(commit(batch));
+  if (closeId !== undefined) {
+    db.close();
+    port?.postMessage([{ id: closeId, ok: true, result: null } satisfies WriterReply]);
+    port?.close();
+  }
+}
+
+port.on('message', (request: WriterRequest) => {
+  if (request.type === 'close') closeId = request.id;
+  else queue.push(request);
+  if (!scheduled) {
+    scheduled = true;
+    // After this turn's messages are all in: everything queued meanwhile shares the commit.
+    setImmediate(flush);
+  }
+});

@@ -1,0 +1,69 @@
+import type { Worker } from 'node:worker_threads';
+import type { RecordResult } from '../../protocol/index.js';
+import { startThread } from './start-thread.js';
+import type { CallbackToWrite, WriterReply, WriterRequest } from './writer-protocol.js';
+
+type Pending = { resolve: (result: RecordResult | null) => void; reject: (error: Error) => void };
+type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * The HTTP thread's handle on the writer thread: each call resolves when the writer's commit (and fsync) returned.
+ * If the thread dies, what it held is rejected (never reported as written) and the next call starts a new one.
+ */
+export class WriterClient {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly path: string) {}
+
+  record(callback: CallbackToWrite): Promise<RecordResult> {
+    const { command, kind, operationID, receivedAt, idempotencyKey, rawBody, warnings, conversation } = callback;
+    return this.send({
+      type: 'record',
+      callback: { command, kind, operationID, receivedAt, idempotencyKey, rawBody, warnings, conversation },
+    }) as Promise<RecordResult>;
+  }
+
+  heartbeat(): Promise<unknown> {
+    return this.send({ type: 'heartbeat', at: Date.now() });
+  }
+
+  /** Commits everything sent so far, then ends the thread. */
+  async close(): Promise<void> {
+    if (!this.worker) return;
+    const worker = this.worker;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await this.send({ type: 'close' });
+    await exited;
+  }
+
+  private send(request: Request): Promise<RecordResult | null> {
+    const worker = (this.worker ??= this.start());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  private start(): Worker {
+    const worker = startThread('sqlite-writer', { path: this.path });
+    worker.on('message', (replies: WriterReply[]) => {
+      for (const reply of replies) {
+        const pending = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        if (reply.ok) pending?.resolve(reply.result);
+        else pending?.reject(new Error(reply.error));
+      }
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (code ${code})`)));
+    return worker;
+  }
+}

@@ -1,0 +1,39 @@
+import { request } from 'node:http';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * POSTs the way OpenIM's Go client does: `url + "/" + command`, its headers in Go's order and spelling
+ * (`Operationid`, `User-Agent: Go-http-client/1.1`, `Accept-Encoding: gzip`), the body bytes untouched.
+ */
+export function postLikeOpenIM(
+  url: string,
+  body: string | Uint8Array,
+  options: { operationID?: string; headers?: Record<string, string>; method?: string } = {},
+): Promise<Answer> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  const headers: Record<string, string> = {
+    'User-Agent': 'Go-http-client/1.1',
+    'Content-Length': String(bytes.byteLength),
+    'Content-Type': 'application/json; charset=utf-8',
+    Operationid: options.operationID ?? '',
+    'Accept-Encoding': 'gzip',
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
