@@ -41,10 +41,10 @@ describe('emitter → our own receiver → the rows recorded', () => {
     await emitter.drain();
     assert.ok(result.steps.every((step) => sent(step.call)));
     const rows = await service.store.listConversations({ conversationId: 'si_alice_bob' });
-    assert.deepEqual(
-      rows.items.map((row) => `${row.ownerUserId}->${row.userId}`).sort(),
-      ['alice->bob', 'bob->alice'],
-    );
+    assert.deepEqual(rows.items.map((row) => `${row.ownerUserId}->${row.userId}`).sort(), [
+      'alice->bob',
+      'bob->alice',
+    ]);
     const events = await service.store.listEvents({
       command: 'callbackAfterCreateSingleChatConversationsCommand',
       operationID: result.operationID,
