@@ -1,0 +1,29 @@
+import type { AfterDeliveryFactory } from './after-delivery.js';
+import type { CallbackOutcome } from './callback-outcome.js';
+import { createAfterQueue } from './create-after-queue.js';
+import type { AfterQueueOptions } from './create-after-queue.js';
+
+/**
+ * OpenIM's delivery (the default): the in-memory queue of 2 workers and 100 slots, a push blocks up to 3 s and
+ * then drops, one attempt, no retry, lost on restart (PROTOCOL.md §1.7). Drops are counted.
+ *
+ * @example
+ * createEmitter({ config, delivery: openimDelivery({ workers: 2, slots: 100, pushWaitMs: 3000 }) });
+ */
+export function openimDelivery(options: AfterQueueOptions = {}): AfterDeliveryFactory {
+  return (post) => {
+    const queue = createAfterQueue(options);
+    return {
+      mode: 'openim',
+      async submit(job) {
+        let deliver: (outcome: CallbackOutcome) => void = () => undefined;
+        const delivered = new Promise<CallbackOutcome>((resolve) => (deliver = resolve));
+        const queued = await queue.push(() => post(job).then(deliver));
+        return queued ? { queued: true, delivered } : { queued: false, reason: 'dropped' };
+      },
+      lost: () => queue.stats().dropped,
+      drain: () => queue.drain(),
+      close: () => queue.drain(),
+    };
+  };
+}
