@@ -206,10 +206,25 @@ describe('openim-hooks load', () => {
     assert.deepEqual(report.errors, { 'response-format': 20 });
   });
 
-  test('--mode reliable is refused until it exists', async () => {
-    await assert.rejects(
-      cli('load', '--url', server.url, '--rate', '1', '--duration', '1', '--mode', 'reliable'),
-      /not implemented/,
+  test('--mode reliable: through the durable queue, same figures', async () => {
+    const { out } = await cli(
+      'load',
+      '--url',
+      server.url,
+      '--rate',
+      '100',
+      '--duration',
+      '0.3',
+      '--mode',
+      'reliable',
+      '--queue-file',
+      join(dir, 'load-queue', 'outbox.db'),
+      '--json',
     );
+    const report = JSON.parse(out) as LoadReport;
+    assert.equal(report.mode, 'reliable');
+    assert.equal(report.scheduled, 30);
+    assert.equal(report.succeeded, 30);
+    assert.equal(server.requests.length, 30);
   });
 });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { COMMANDS, findCommand } from '../protocol/index.js';
@@ -10,8 +11,10 @@ import {
   simulateGroupChatCreation,
   simulateNotificationChatCreation,
   simulateSingleChatCreation,
+  stopsOperation,
 } from '../emitter/index.js';
 import type {
+  AfterDeliveryFactory,
   CallbackOutcome,
   Emitter,
   SimulationResult,
@@ -32,6 +35,8 @@ const PROCESS_OUTPUT: EmitterCommandsOutput = {
   err: (text) => void process.stderr.write(text),
 };
 
+const DEFAULT_QUEUE_FILE = './data/emitter-outbox.db';
+
 const SIMULATIONS = ['single-chat', 'notification-chat', 'group-chat'] as const;
 
 interface TriggerOptions {
@@ -44,6 +49,8 @@ interface TriggerOptions {
   operationId?: string;
   timeout?: number;
   fixOpenimBugs: boolean;
+  mode: string;
+  queueFile: string;
   json: boolean;
 }
 
@@ -53,6 +60,7 @@ interface LoadCliOptions {
   duration: number;
   connections: number;
   mode: string;
+  queueFile: string;
   command?: string;
   timeout?: number;
   max?: number;
@@ -151,21 +159,35 @@ async function triggerOne(
       ? await emitter.callBefore(command, body, operationID)
       : await emitter.callAfter(command, body, operationID);
   const step: SimulationStep = { label: info.kind, command, payload: body, call };
-  const stopped = 'sent' in call && call.sent && call.outcome.result !== 'continue';
+  const stopped = 'sent' in call && stopsOperation(call);
   const conversationId = typeof body['conversationId'] === 'string' ? body['conversationId'] : '';
   return { operationID, conversationId, steps: [step], stoppedAt: stopped ? step : null };
 }
 
-/** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
-async function settle(step: SimulationStep): Promise<CallbackOutcome | 'disabled' | 'dropped'> {
-  const { call } = step;
-  if ('sent' in call) return call.sent ? call.outcome : call.reason;
-  return call.queued ? call.delivered : call.reason;
+/** Reliable mode's delivery; the SQLite driver is loaded only when asked for. */
+async function reliable(queueFile: string): Promise<AfterDeliveryFactory> {
+  await mkdir(dirname(queueFile), { recursive: true });
+  const { reliableDelivery } = await import('../emitter/reliable/index.js');
+  return reliableDelivery({ file: queueFile });
 }
 
-function describeOutcome(step: SimulationStep, outcome: CallbackOutcome | 'disabled' | 'dropped'): string {
+/** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
+type StepOutcome = CallbackOutcome | 'disabled' | 'dropped' | 'pending';
+
+/** How long `trigger` waits for reliable mode's retries before leaving the rest to the next run. */
+const RELIABLE_WAIT_MS = 30_000;
+
+async function settle(step: SimulationStep, deadline: Promise<'pending'>): Promise<StepOutcome> {
+  const { call } = step;
+  if ('sent' in call) return call.sent ? call.outcome : call.reason;
+  return call.queued ? Promise.race([call.delivered, deadline]) : call.reason;
+}
+
+function describeOutcome(step: SimulationStep, outcome: StepOutcome): string {
   if (outcome === 'disabled') return `${step.label}  ${step.command}: not sent, its key is not enabled\n`;
   if (outcome === 'dropped') return `${step.label}  ${step.command}: dropped, the after-queue stayed full\n`;
+  if (outcome === 'pending')
+    return `${step.label}  ${step.command}: still being retried, kept in the queue file\n`;
   const answer =
     outcome.status === null
       ? `no answer after ${outcome.durationMs.toFixed(1)} ms`
@@ -189,14 +211,23 @@ async function runTrigger(
   output: EmitterCommandsOutput,
 ): Promise<void> {
   const config = await emitterConfig(options, output);
-  const emitter = createEmitter({ config, fixOpenimBugs: options.fixOpenimBugs });
+  const emitter = createEmitter({
+    config,
+    fixOpenimBugs: options.fixOpenimBugs,
+    ...(options.mode === 'reliable' ? { delivery: await reliable(options.queueFile) } : {}),
+  });
   try {
     const result = (SIMULATIONS as readonly string[]).includes(what)
       ? await simulate(what, emitter, options)
       : await triggerOne(what, emitter, options);
-    const outcomes = await Promise.all(result.steps.map(settle));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'pending'>(
+      (resolve) => (timer = setTimeout(() => resolve('pending'), RELIABLE_WAIT_MS)),
+    );
+    const outcomes = await Promise.all(result.steps.map((step) => settle(step, deadline)));
+    clearTimeout(timer);
     const failed = outcomes.some(
-      (o) => o === 'dropped' || (typeof o === 'object' && o.result !== 'continue'),
+      (o) => o === 'dropped' || o === 'pending' || (typeof o === 'object' && o.result !== 'continue'),
     );
     if (options.json) {
       const steps = result.steps.map((step, i) => ({
@@ -210,7 +241,7 @@ async function runTrigger(
       );
     } else {
       result.steps.forEach((step, i) => output.out(describeOutcome(step, outcomes[i] ?? 'disabled')));
-      if (result.stoppedAt) output.out(`stopped after ${result.stoppedAt.label}, as OpenIM stops\n`);
+      if (result.stoppedAt) output.out(`stopped after ${result.stoppedAt.label}\n`);
     }
     if (failed) process.exitCode = 1;
   } finally {
@@ -219,8 +250,7 @@ async function runTrigger(
 }
 
 async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOutput): Promise<void> {
-  if (options.mode !== 'openim')
-    throw new InvalidArgumentError(`--mode ${options.mode} is not implemented yet; use openim`);
+  if (options.mode === 'reliable') await mkdir(dirname(options.queueFile), { recursive: true });
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const commands: readonly string[] = [
     'callbackAfterCreateSingleChatConversationsCommand',
@@ -235,6 +265,8 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     rate: options.rate,
     durationSeconds: options.duration,
     connections: options.connections,
+    mode: options.mode === 'reliable' ? 'reliable' : 'openim',
+    queueFile: options.queueFile,
     command: command as NonNullable<LoadOptions['command']>,
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
@@ -281,6 +313,15 @@ export function registerEmitterCommands(
       nonNegativeInteger,
     )
     .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false)
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'openim: like OpenIM; reliable: durable queue, retries, failedContinue honoured',
+      )
+        .choices(['openim', 'reliable'])
+        .default('openim'),
+    )
+    .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
     .option('--json', 'print JSON', false)
     .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
 
@@ -294,6 +335,7 @@ export function registerEmitterCommands(
     .requiredOption('--duration <seconds>', 'how long to schedule callbacks', positiveNumber)
     .option('--connections <n>', 'concurrent connections', positiveInteger, 8)
     .addOption(new Option('--mode <mode>', 'delivery mode').choices(['openim', 'reliable']).default('openim'))
+    .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
     .option('--command <command>', 'callback command (default the single chat after-callback)')
     .option('--timeout <seconds>', 'per-callback timeout (default 5; 0 = 15 s)', nonNegativeInteger)
     .option('--max <n>', 'at most this many callbacks', positiveInteger)

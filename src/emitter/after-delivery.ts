@@ -21,6 +21,7 @@ export interface AfterDelivery {
   lost(): number;
   /** Resolves when nothing accepted is still waiting for delivery. */
   drain(): Promise<void>;
+  /** Stops posting now: openim mode forgets what is queued (as OpenIM does), reliable mode keeps it on disk. */
   close(): Promise<void>;
 }
 

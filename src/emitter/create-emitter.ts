@@ -1,27 +1,31 @@
 import type { Agent } from 'node:http';
 import { encodeGoJson, fieldsOf } from '../protocol/index.js';
+import type { AfterDeliveryFactory, AfterJob } from './after-delivery.js';
 import type { CallbackErrorKind } from './callback-error-kind.js';
 import { callbackConfigOf } from './callback-config-of.js';
 import type { CallbackOutcome } from './callback-outcome.js';
-import { createAfterQueue } from './create-after-queue.js';
 import type { AfterQueueOptions } from './create-after-queue.js';
 import { createGoLikeAgent } from './create-go-like-agent.js';
 import { effectiveTimeoutMs } from './effective-timeout.js';
 import type { Emitter } from './emitter-types.js';
+import { openimDelivery } from './openim-delivery.js';
 import { sendEncodedCallback } from './send-encoded-callback.js';
 import type { WebhooksConfig } from './webhooks-config.js';
 
 export interface EmitterOptions {
   readonly config: WebhooksConfig;
-  /** Only `openim` so far: after-callbacks through OpenIM's in-memory queue, at most once, drops counted. */
-  readonly mode?: 'openim';
+  /**
+   * How after-callbacks travel. Default: OpenIM's in-memory queue (`openimDelivery(queue)`), at most once, drops
+   * counted. `reliableDelivery({ file })` from `openim-hooks/emitter/reliable` is durable and retries.
+   */
+  readonly delivery?: AfterDeliveryFactory;
+  /** OpenIM's queue: 2 workers, 100 slots, 3 s push wait (used when `delivery` is not given). */
+  readonly queue?: AfterQueueOptions;
   /** Fix OpenIM's known bugs instead of reproducing them (default false: behave exactly like OpenIM). */
   readonly fixOpenimBugs?: boolean;
-  /** OpenIM's queue: 2 workers, 100 slots, 3 s push wait. */
-  readonly queue?: AfterQueueOptions;
   /** Connection pool; by default one like OpenIM's transport, closed by `close()`. */
   readonly agent?: Agent;
-  /** Called with every outcome as it happens (before and after). */
+  /** Called with every outcome as it happens (before and after, retries included). */
   readonly onOutcome?: (outcome: CallbackOutcome) => void;
 }
 
@@ -37,7 +41,6 @@ export interface EmitterOptions {
 export function createEmitter(options: EmitterOptions): Emitter {
   const { config } = options;
   const agent = options.agent ?? createGoLikeAgent(config.url);
-  const queue = createAfterQueue(options.queue);
   const errors: Partial<Record<CallbackErrorKind, number>> = {};
   let sent = 0;
   let continued = 0;
@@ -53,24 +56,20 @@ export function createEmitter(options: EmitterOptions): Emitter {
     return outcome;
   }
 
-  function post(
-    command: string,
-    requestBody: string,
-    operationID: string,
-    timeout: number,
-  ): Promise<CallbackOutcome> {
+  function post(job: AfterJob, extraHeaders?: readonly string[]): Promise<CallbackOutcome> {
     return sendEncodedCallback({
       url: config.url,
-      command,
-      requestBody,
-      operationID,
-      timeoutMs: effectiveTimeoutMs(timeout),
+      ...job,
       agent,
+      ...(extraHeaders ? { extraHeaders } : {}),
     }).then(count);
   }
 
+  const delivery = (options.delivery ?? openimDelivery(options.queue))(post);
+
   return {
     config,
+    mode: delivery.mode,
     fixOpenimBugs: options.fixOpenimBugs ?? false,
     async callBefore(command, payload, operationID) {
       const settings = callbackConfigOf(config, command);
@@ -78,8 +77,16 @@ export function createEmitter(options: EmitterOptions): Emitter {
         disabled += 1;
         return { sent: false, reason: 'disabled' };
       }
-      const body = encodeGoJson(payload, fieldsOf(command));
-      return { sent: true, outcome: await post(command, body, operationID, settings.timeout) };
+      const requestBody = encodeGoJson(payload, fieldsOf(command));
+      const outcome = await post({
+        command,
+        requestBody,
+        operationID,
+        timeoutMs: effectiveTimeoutMs(settings.timeout),
+      });
+      const failedButContinues =
+        delivery.mode === 'reliable' && outcome.result === 'error' && settings.failedContinue;
+      return { sent: true, outcome, proceed: outcome.result === 'continue' || failedButContinues };
     },
     async callAfter(command, payload, operationID) {
       const settings = callbackConfigOf(config, command);
@@ -87,18 +94,22 @@ export function createEmitter(options: EmitterOptions): Emitter {
         disabled += 1;
         return { queued: false, reason: 'disabled' };
       }
-      const body = encodeGoJson(payload, fieldsOf(command));
-      let deliver: (outcome: CallbackOutcome) => void = () => undefined;
-      const delivered = new Promise<CallbackOutcome>((resolve) => (deliver = resolve));
-      const queued = await queue.push(() => post(command, body, operationID, settings.timeout).then(deliver));
-      return queued ? { queued: true, delivered } : { queued: false, reason: 'dropped' };
+      const requestBody = encodeGoJson(payload, fieldsOf(command));
+      return delivery.submit({
+        command,
+        requestBody,
+        operationID,
+        timeoutMs: effectiveTimeoutMs(settings.timeout),
+      });
     },
     stats() {
-      return { sent, continued, rejected, errors: { ...errors }, dropped: queue.stats().dropped, disabled };
+      return { sent, continued, rejected, errors: { ...errors }, dropped: delivery.lost(), disabled };
     },
-    drain: () => queue.drain(),
+    drain: () => delivery.drain(),
     async close() {
-      await queue.drain();
+      // openim mode would lose what is queued; reliable mode keeps it on disk for the next run.
+      if (delivery.mode === 'openim') await delivery.drain();
+      await delivery.close();
       if (options.agent === undefined) agent.destroy();
     },
   };

@@ -2,10 +2,14 @@ import type { CallbackErrorKind } from './callback-error-kind.js';
 import type { CallbackOutcome } from './callback-outcome.js';
 import type { WebhooksConfig } from './webhooks-config.js';
 
-/** What became of a before-callback: not sent because its key is disabled, or sent and judged. */
+/**
+ * What became of a before-callback: not sent because its key is disabled, or sent and judged. `proceed` says
+ * whether the operation goes on: only after `continue` in openim mode (HEAD ignores failedContinue); in reliable
+ * mode also after a failure (not a rejection) when the key has failedContinue.
+ */
 export type BeforeCall =
   | { readonly sent: false; readonly reason: 'disabled' }
-  | { readonly sent: true; readonly outcome: CallbackOutcome };
+  | { readonly sent: true; readonly outcome: CallbackOutcome; readonly proceed: boolean };
 
 /**
  * What became of an after-callback: not queued (key disabled, or dropped after waiting for a full queue), or
@@ -20,7 +24,10 @@ export interface EmitterStats {
   readonly continued: number;
   readonly rejected: number;
   readonly errors: Readonly<Partial<Record<CallbackErrorKind, number>>>;
-  /** After-callbacks lost because the queue stayed full for `pushWaitMs` (OpenIM drops them silently). */
+  /**
+   * After-callbacks lost: in openim mode dropped because the queue stayed full for `pushWaitMs` (OpenIM drops them
+   * silently); in reliable mode given up after the last retry.
+   */
   readonly dropped: number;
   /** Callbacks skipped because their key is not enabled. */
   readonly disabled: number;
@@ -28,6 +35,7 @@ export interface EmitterStats {
 
 export interface Emitter {
   readonly config: WebhooksConfig;
+  readonly mode: 'openim' | 'reliable';
   /** Send B to the second before-callback of a single chat instead of A again (PROTOCOL.md §2 step 5). */
   readonly fixOpenimBugs: boolean;
   /** A before-callback: sent now, the caller waits for its judgement. */
@@ -45,6 +53,9 @@ export interface Emitter {
   stats(): EmitterStats;
   /** Resolves when every queued after-callback has been delivered or dropped. */
   drain(): Promise<void>;
-  /** Drains, then closes the connections. */
+  /**
+   * Stops and closes the connections: in openim mode after draining the queue (it would be lost otherwise), in
+   * reliable mode at once (what is pending stays in the queue file and is delivered by the next run).
+   */
   close(): Promise<void>;
 }

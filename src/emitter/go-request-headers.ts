@@ -2,9 +2,15 @@
  * The request headers of OpenIM's Go client, in the order and spelling Go's HTTP/1.1 writer uses: Host, User-Agent,
  * Content-Length, then the set headers sorted (`Content-Type`, `Operationid`, Go's canonical form of `operationID`,
  * sent even when empty), then `Accept-Encoding: gzip`. As a flat [name, value, ...] list for node:http.
- * Node adds one line Go does not send: `Connection: keep-alive`.
+ * Node adds one line Go does not send: `Connection: keep-alive`. `extra` ([name, value, ...]) is for what OpenIM
+ * never sends, such as reliable mode's event id.
  */
-export function goRequestHeaders(host: string, contentLength: number, operationID: string): string[] {
+export function goRequestHeaders(
+  host: string,
+  contentLength: number,
+  operationID: string,
+  extra: readonly string[] = [],
+): string[] {
   return [
     'Host',
     host,
@@ -18,5 +24,6 @@ export function goRequestHeaders(host: string, contentLength: number, operationI
     operationID,
     'Accept-Encoding',
     'gzip',
+    ...extra,
   ];
 }

@@ -13,17 +13,22 @@ import type { AfterQueueOptions } from './create-after-queue.js';
 export function openimDelivery(options: AfterQueueOptions = {}): AfterDeliveryFactory {
   return (post) => {
     const queue = createAfterQueue(options);
+    let closed = false;
     return {
       mode: 'openim',
       async submit(job) {
         let deliver: (outcome: CallbackOutcome) => void = () => undefined;
         const delivered = new Promise<CallbackOutcome>((resolve) => (deliver = resolve));
-        const queued = await queue.push(() => post(job).then(deliver));
+        // After close, tasks still queued are not posted: OpenIM loses them too when its process stops.
+        const queued = await queue.push(() => (closed ? Promise.resolve() : post(job).then(deliver)));
         return queued ? { queued: true, delivered } : { queued: false, reason: 'dropped' };
       },
       lost: () => queue.stats().dropped,
       drain: () => queue.drain(),
-      close: () => queue.drain(),
+      close() {
+        closed = true;
+        return Promise.resolve();
+      },
     };
   };
 }

@@ -18,6 +18,8 @@ export interface PostRequest {
   readonly timeoutMs: number;
   /** Connection pool; one per emitter, like OpenIM's one http.Transport per process. */
   readonly agent?: HttpAgent;
+  /** Extra headers after OpenIM's, as [name, value, ...]. */
+  readonly extraHeaders?: readonly string[];
 }
 
 export type PostResult =
@@ -88,7 +90,7 @@ function postOnce(request: PostRequest, started: number): Promise<AttemptResult>
       port: url.port,
       method: 'POST',
       path: `${url.pathname}${url.search}`,
-      headers: goRequestHeaders(url.host, request.body.length, request.operationID),
+      headers: goRequestHeaders(url.host, request.body.length, request.operationID, request.extraHeaders),
       ...(request.agent ? { agent: request.agent } : {}),
     });
     let timedOut = false;

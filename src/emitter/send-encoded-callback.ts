@@ -14,6 +14,8 @@ export interface SendEncodedCallbackOptions {
   readonly operationID: string;
   readonly timeoutMs: number;
   readonly agent?: Agent;
+  /** Extra headers after OpenIM's, as [name, value, ...]. */
+  readonly extraHeaders?: readonly string[];
 }
 
 /** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
@@ -27,6 +29,7 @@ export async function sendEncodedCallback(options: SendEncodedCallbackOptions): 
     body: Buffer.from(requestBody, 'utf8'),
     timeoutMs: options.timeoutMs,
     ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
   });
   const base = { command, kind, target, operationID, requestBody, durationMs: posted.durationMs };
   if (!posted.ok) {

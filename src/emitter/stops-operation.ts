@@ -1,9 +1,10 @@
 import type { BeforeCall } from './emitter-types.js';
 
 /**
- * Whether OpenIM aborts after this before-callback: any failure does, rejection, timeout and undecodable answer
- * alike, because HEAD no longer reads failedContinue (PROTOCOL.md §1.6). A disabled key never stops anything.
+ * Whether the operation aborts after this before-callback. In openim mode any failure does, rejection, timeout and
+ * undecodable answer alike, because HEAD no longer reads failedContinue (PROTOCOL.md §1.6). A disabled key never
+ * stops anything.
  */
 export function stopsOperation(call: BeforeCall): boolean {
-  return call.sent && call.outcome.result !== 'continue';
+  return call.sent && !call.proceed;
 }

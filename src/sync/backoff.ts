@@ -17,7 +17,11 @@ export interface BackoffOptions {
  * backoffDelayMs(1); // 400..600
  * backoffDelayMs(3, { baseMs: 100 }); // 320..480
  */
-export function backoffDelayMs(retry: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const { baseMs = 500, factor = 2, maxMs = 300_000, jitter = 0.2 } = options;
   const exponent = Math.max(0, Math.floor(retry) - 1);
   const delay = Math.min(maxMs, baseMs * factor ** exponent);

@@ -8,7 +8,12 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   /** Concurrent connections, each with one callback in flight at a time (OpenIM: 2 per process). */
   readonly connections: number;
-  readonly mode?: 'openim';
+  /** `openim` (default): OpenIM's in-memory queue; `reliable`: the durable, retrying queue in `queueFile`. */
+  readonly mode?: 'openim' | 'reliable';
+  /** SQLite file of reliable mode's queue. */
+  readonly queueFile?: string;
+  /** Reliable mode: attempts per callback before giving up. Default 10. */
+  readonly maxAttempts?: number;
   /** Default: the single chat after-callback; each callback is a new conversation. */
   readonly command?:
     | 'callbackAfterCreateSingleChatConversationsCommand'
@@ -56,7 +61,7 @@ export interface LatencySummary {
 
 export interface LoadReport {
   readonly target: string;
-  readonly mode: 'openim';
+  readonly mode: 'openim' | 'reliable';
   readonly requestedRate: number;
   readonly durationSeconds: number;
   readonly connections: number;
@@ -65,13 +70,16 @@ export interface LoadReport {
   readonly warmupAnswered: number;
   /** Callbacks the measured schedule produced (bounded by rate × duration and maxCallbacks). */
   readonly scheduled: number;
-  /** Callbacks posted (scheduled minus dropped minus those never started before the drain deadline). */
+  /** Posts made, retries included (reliable mode). */
   readonly sent: number;
   /** Answered and judged `continue`. */
   readonly succeeded: number;
   readonly rejected: number;
   readonly errors: Readonly<Partial<Record<CallbackErrorKind, number>>>;
-  /** Dropped because the queue stayed full for pushWaitMs, as OpenIM drops them (silently, there). */
+  /**
+   * openim mode: dropped because the queue stayed full for pushWaitMs, as OpenIM drops them (silently, there);
+   * reliable mode: given up after the last attempt.
+   */
   readonly dropped: number;
   /** Still queued or in flight at the drain deadline. */
   readonly unfinished: number;

@@ -1,20 +1,41 @@
 import { build } from 'hdr-histogram-js';
 import { encodeGoJson, fieldsOf } from '../../protocol/index.js';
+import type { AfterDeliveryFactory, AfterJob } from '../after-delivery.js';
 import type { CallbackErrorKind } from '../callback-error-kind.js';
+import type { CallbackOutcome } from '../callback-outcome.js';
 import { callbackUrl } from '../callback-url.js';
-import { createAfterQueue } from '../create-after-queue.js';
 import { createGoLikeAgent } from '../create-go-like-agent.js';
 import { effectiveTimeoutMs } from '../effective-timeout.js';
 import { newOperationId } from '../new-operation-id.js';
+import { openimDelivery } from '../openim-delivery.js';
 import { sendEncodedCallback } from '../send-encoded-callback.js';
 import { latencySummary } from './latency-summary.js';
 import { loadPayload } from './load-payload.js';
 import type { LoadOptions, LoadReport } from './load-types.js';
 
+async function deliveryFor(options: LoadOptions): Promise<AfterDeliveryFactory> {
+  if ((options.mode ?? 'openim') === 'openim') {
+    return openimDelivery({
+      workers: options.connections,
+      slots: options.slots ?? 100,
+      pushWaitMs: options.pushWaitMs ?? 3000,
+    });
+  }
+  if (options.queueFile === undefined) throw new RangeError('reliable mode needs a queue file');
+  // Loaded only when asked for: the SQLite driver is not needed otherwise.
+  const { reliableDelivery } = await import('../reliable/index.js');
+  return reliableDelivery({
+    file: options.queueFile,
+    workers: options.connections,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+}
+
 /**
- * Open-loop load as OpenIM produces it: callbacks are scheduled at `rate` whatever the receiver does, pushed into
- * OpenIM's kind of queue (`slots`, push blocks up to `pushWaitMs`, then drops) and posted by `connections` workers,
- * byte for byte as OpenIM posts them. Bounded in time (duration + drain deadline) and in count.
+ * Open-loop load as OpenIM produces it: callbacks are scheduled at `rate` whatever the receiver does and handed to
+ * the delivery — OpenIM's kind of queue (`slots`, a push blocks up to `pushWaitMs`, then drops) or reliable mode's
+ * durable, retrying queue — posted by `connections` workers, byte for byte as OpenIM posts them. Bounded in time
+ * (warm-up + duration + drain deadline) and in count.
  *
  * @example
  * const report = await runLoad({ url: 'http://127.0.0.1:10006/callbackExample', rate: 1000, durationSeconds: 10,
@@ -25,57 +46,47 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   if (!(rate > 0) || !(durationSeconds > 0) || !(connections >= 1)) {
     throw new RangeError('rate and duration must be positive, connections at least 1');
   }
+  const mode = options.mode ?? 'openim';
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const fields = fieldsOf(command);
   const timeoutMs = effectiveTimeoutMs(options.timeoutSeconds ?? 5);
-  const warmupTotal = Math.floor(rate * (options.warmupSeconds ?? 0));
+  const warmupSeconds = options.warmupSeconds ?? 0;
+  const warmupTotal = Math.floor(rate * warmupSeconds);
   const total = Math.min(Math.floor(rate * durationSeconds), options.maxCallbacks ?? Number.MAX_SAFE_INTEGER);
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const agent = createGoLikeAgent(url, connections, connections);
-  const queue = createAfterQueue({
-    workers: connections,
-    slots: options.slots ?? 100,
-    pushWaitMs: options.pushWaitMs ?? 3000,
-  });
   const runId = Date.now().toString(36);
   const latency = build({ numberOfSignificantValueDigits: 3 });
   const serviceTime = build({ numberOfSignificantValueDigits: 3 });
   const errors: Partial<Record<CallbackErrorKind, number>> = {};
   const statuses: Record<string, number> = {};
+  const warmupIds = new Set<string>();
   let scheduled = 0;
-  let warmupAnswered = 0;
   let sent = 0;
   let succeeded = 0;
   let rejected = 0;
   let answered = 0;
+  let warmupAnswered = 0;
   let lastAnswer = 0;
-  let stopped = false;
+  let backlog = 0;
 
-  const start = performance.now();
-  const measuredStart = start + (warmupTotal * 1000) / rate;
-  const progress = setInterval(() => {
-    const stats = queue.stats();
-    options.onProgress?.({
-      elapsedSeconds: Math.round(performance.now() - start) / 1000,
-      scheduled: Math.max(0, scheduled - warmupTotal),
-      answered,
-      backlog: stats.waiting + stats.blockedPushes,
-      dropped: stats.dropped,
-    });
-  }, 1000);
-  const post = (n: number, due: number) => async (): Promise<void> => {
-    if (stopped) return;
-    const warmup = n < warmupTotal;
-    if (!warmup) sent += 1;
-    const requestBody = encodeGoJson(loadPayload(command, runId, n), fields);
+  const post = async (job: AfterJob, extraHeaders?: readonly string[]): Promise<CallbackOutcome> => {
     const outcome = await sendEncodedCallback({
       url,
-      command,
-      requestBody,
-      operationID: newOperationId(),
-      timeoutMs,
+      ...job,
       agent,
+      ...(extraHeaders ? { extraHeaders } : {}),
     });
+    if (!warmupIds.has(job.operationID)) {
+      sent += 1;
+      serviceTime.recordValue(Math.max(1, Math.round(outcome.durationMs * 1000)));
+      if (outcome.status !== null) statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
+    }
+    return outcome;
+  };
+  const delivery = (await deliveryFor(options))(post);
+
+  const finish = (outcome: CallbackOutcome, due: number, warmup: boolean): void => {
     const now = performance.now();
     if (warmup) {
       warmupAnswered += 1;
@@ -84,12 +95,34 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     answered += 1;
     lastAnswer = now;
     latency.recordValue(Math.max(1, Math.round((now - due) * 1000)));
-    serviceTime.recordValue(Math.max(1, Math.round(outcome.durationMs * 1000)));
-    if (outcome.status !== null) statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
     if (outcome.result === 'continue') succeeded += 1;
     else if (outcome.result === 'rejected') rejected += 1;
     else if (outcome.errorKind !== null) errors[outcome.errorKind] = (errors[outcome.errorKind] ?? 0) + 1;
   };
+
+  const submit = (n: number, due: number): void => {
+    const warmup = n < warmupTotal;
+    const operationID = newOperationId();
+    if (warmup) warmupIds.add(operationID);
+    const requestBody = encodeGoJson(loadPayload(command, runId, n), fields);
+    backlog += 1;
+    void delivery.submit({ command, requestBody, operationID, timeoutMs }).then(async (call) => {
+      if (call.queued) finish(await call.delivered, due, warmup);
+      backlog -= 1;
+    });
+  };
+
+  const start = performance.now();
+  const measuredStart = start + (warmupTotal * 1000) / rate;
+  const progress = setInterval(() => {
+    options.onProgress?.({
+      elapsedSeconds: Math.round(performance.now() - start) / 1000,
+      scheduled: Math.max(0, scheduled - warmupTotal),
+      answered,
+      backlog,
+      dropped: delivery.lost(),
+    });
+  }, 1000);
 
   await new Promise<void>((resolve) => {
     const tick = (): void => {
@@ -98,31 +131,29 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       while (scheduled < due) {
         const n = scheduled;
         scheduled += 1;
-        void queue.push(post(n, start + (n * 1000) / rate));
+        submit(n, start + (n * 1000) / rate);
       }
-      if (
-        scheduled >= warmupTotal + total ||
-        elapsed >= (durationSeconds + (options.warmupSeconds ?? 0)) * 1000
-      ) {
-        resolve();
-      } else setTimeout(tick, 1);
+      if (scheduled >= warmupTotal + total || elapsed >= (durationSeconds + warmupSeconds) * 1000) resolve();
+      else setTimeout(tick, 1);
     };
     tick();
   });
 
+  let deadline: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
-    queue.drain().then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), drainTimeoutMs).unref()),
+    delivery.drain().then(() => true),
+    new Promise<false>((resolve) => (deadline = setTimeout(() => resolve(false), drainTimeoutMs))),
   ]);
-  stopped = true;
+  clearTimeout(deadline);
   clearInterval(progress);
-  const { dropped } = queue.stats();
+  const dropped = delivery.lost();
   agent.destroy();
+  await delivery.close();
   const elapsedSeconds = Math.max(lastAnswer - measuredStart, 1) / 1000;
   const measured = Math.max(0, scheduled - warmupTotal);
   return {
     target: callbackUrl(url, command),
-    mode: 'openim',
+    mode,
     requestedRate: rate,
     durationSeconds,
     connections,

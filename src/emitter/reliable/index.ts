@@ -1,0 +1,6 @@
+export * from './durable-queue.js';
+export * from './open-durable-queue.js';
+export * from './is-retryable.js';
+export * from './reliable-delivery.js';
+export { backoffDelayMs } from '../../sync/backoff.js';
+export type { BackoffOptions } from '../../sync/backoff.js';

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from '../src/emitter/index.js';
+import type { AfterCall, Emitter } from '../src/emitter/index.js';
+import { backoffDelayMs, openDurableQueue, reliableDelivery } from '../src/emitter/reliable/index.js';
+import { SUCCESS, closedPort, startServer } from './emitter-servers.js';
+import type { CapturedRequest } from './emitter-servers.js';
+
+const AFTER = 'callbackAfterCreateGroupChatConversationsCommand';
+const FAST = { baseMs: 5, maxMs: 20 };
+let dir: string;
+let files = 0;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'openim-hooks-reliable-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function queueFile(): string {
+  files += 1;
+  return join(dir, `queue-${files}.db`);
+}
+
+function reliableEmitter(url: string, file: string, maxAttempts = 10, failedContinue = false): Emitter {
+  return createEmitter({
+    config: resolveWebhooksConfig({
+      url,
+      enableAll: true,
+      callbacks: { beforeCreateSingleChatConversations: { enable: true, timeout: 5, failedContinue } },
+    }),
+    delivery: reliableDelivery({ file, maxAttempts, backoff: FAST }),
+  });
+}
+
+function header(request: CapturedRequest, name: string): string | undefined {
+  const index = request.rawHeaders.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+  return index < 0 ? undefined : request.rawHeaders[index + 1];
+}
+
+async function delivered(call: AfterCall) {
+  assert.ok(call.queued);
+  return call.delivered;
+}
+
+describe('backoff schedule (src/sync/backoff.ts)', () => {
+  test('exponential, capped, ±20 % jitter', () => {
+    assert.equal(
+      backoffDelayMs(1, { baseMs: 100 }, () => 0.5),
+      100,
+    );
+    assert.equal(
+      backoffDelayMs(3, { baseMs: 100 }, () => 0.5),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(1, { baseMs: 100 }, () => 0),
+      80,
+    );
+    assert.equal(
+      backoffDelayMs(1, { baseMs: 100 }, () => 1),
+      120,
+    );
+    assert.equal(
+      backoffDelayMs(30, { baseMs: 100, maxMs: 1000 }, () => 0.5),
+      1000,
+    );
+    for (let retry = 1; retry <= 12; retry += 1) {
+      const delay = backoffDelayMs(retry);
+      const nominal = Math.min(300_000, 500 * 2 ** (retry - 1));
+      assert.ok(delay >= nominal * 0.8 && delay <= nominal * 1.2, `retry ${retry}: ${delay}`);
+    }
+  });
+});
+
+describe('reliable mode', () => {
+  test('retries a 500, an HTML answer and a reset, with the same body and a stable event id', async () => {
+    let calls = 0;
+    const server = await startServer((_request, res, req) => {
+      calls += 1;
+      if (calls === 1) res.writeHead(500).end(SUCCESS);
+      else if (calls === 2) res.end('<html>busy</html>');
+      else if (calls === 3) req.socket.destroy();
+      else res.end(SUCCESS);
+    });
+    const emitter = reliableEmitter(server.url, queueFile());
+    try {
+      const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g1' }, 'op-r1'));
+      assert.equal(outcome.result, 'continue');
+      assert.equal(server.requests.length, 4);
+      const ids = new Set(server.requests.map((r) => header(r, 'Openim-Hooks-Event-Id')));
+      assert.equal(ids.size, 1);
+      assert.match([...ids][0] ?? '', /^[0-9a-f-]{36}$/);
+      assert.equal(new Set(server.requests.map((r) => r.body.toString('utf8'))).size, 1);
+      assert.ok(server.requests.every((r) => header(r, 'Operationid') === 'op-r1'));
+    } finally {
+      await emitter.close();
+      await server.close();
+    }
+  });
+
+  test('gives up after maxAttempts and counts the loss', async () => {
+    const file = queueFile();
+    const emitter = reliableEmitter(`http://127.0.0.1:${await closedPort()}/cb`, file, 3);
+    try {
+      const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g2' }, 'op-r2'));
+      assert.equal(outcome.errorKind, 'connection-refused');
+      assert.equal(emitter.stats().dropped, 1);
+      assert.equal(emitter.stats().errors['connection-refused'], 3);
+    } finally {
+      await emitter.close();
+    }
+    const queue = openDurableQueue(file);
+    assert.deepEqual(queue.counts(), { pending: 0, delivered: 0, dead: 1 });
+    queue.close();
+  });
+
+  test('a JSON answer of the wrong shape is final: not retried', async () => {
+    const server = await startServer((_request, res) => res.end('{"nextCode":"0"}'));
+    const emitter = reliableEmitter(server.url, queueFile());
+    try {
+      const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g3' }, 'op-r3'));
+      assert.equal(outcome.errorKind, 'response-type');
+      assert.equal(server.requests.length, 1);
+    } finally {
+      await emitter.close();
+      await server.close();
+    }
+  });
+
+  test('survives a restart: what was accepted is delivered by the next run', async () => {
+    const file = queueFile();
+    const down = reliableEmitter(`http://127.0.0.1:${await closedPort()}/cb`, file, 1000);
+    const call = await down.callAfter(AFTER, { groupId: 'g4' }, 'op-r4');
+    assert.ok(call.queued);
+    await down.close();
+    const server = await startServer((_request, res) => res.end(SUCCESS));
+    const up = reliableEmitter(server.url, file);
+    try {
+      await up.drain();
+      assert.equal(server.requests.length, 1);
+      assert.equal(server.requests[0]?.json['groupId'], 'g4');
+      const queue = openDurableQueue(file);
+      assert.equal(queue.counts().delivered, 1);
+      queue.close();
+    } finally {
+      await up.close();
+      await server.close();
+    }
+  });
+
+  test('failedContinue honoured for before-callbacks: a failure goes on, a rejection still stops', async () => {
+    let reply = '<html>down</html>';
+    const server = await startServer((request, res) =>
+      res.end(request.path.includes('Before') ? reply : SUCCESS),
+    );
+    try {
+      const going = reliableEmitter(server.url, queueFile(), 10, true);
+      const result = await simulateSingleChatCreation(going, { sendID: 'a', recvID: 'b' });
+      await going.close();
+      assert.equal(result.stoppedAt, null);
+      assert.equal(result.steps.length, 4);
+
+      const strict = reliableEmitter(server.url, queueFile(), 10, false);
+      const stopped = await simulateSingleChatCreation(strict, { sendID: 'a', recvID: 'b' });
+      await strict.close();
+      assert.equal(stopped.stoppedAt?.label, 'before(A)');
+
+      reply = '{"errCode":5001,"nextCode":1}';
+      const rejecting = reliableEmitter(server.url, queueFile(), 10, true);
+      const rejected = await simulateSingleChatCreation(rejecting, { sendID: 'a', recvID: 'b' });
+      await rejecting.close();
+      assert.equal(rejected.stoppedAt?.label, 'before(A)');
+    } finally {
+      await server.close();
+    }
+  });
+});
