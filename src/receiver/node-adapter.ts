@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Receiver } from './create-receiver.js';
 import type { Outcome, RawResponse } from './raw-exchange.js';
-import { readLimitedBody } from './read-limited-body.js';
+import { readNodeBody } from './read-limited-body.js';
 
 export interface AdapterOptions {
   /** Called once per request with what happened (for logs and metrics). */
@@ -19,7 +19,7 @@ export async function handleNodeRequest(
   const read =
     declared > receiver.maxBodyBytes
       ? ({ ok: false, reason: 'too-large' } as const)
-      : await readLimitedBody(req, receiver.maxBodyBytes);
+      : await readNodeBody(req, receiver.maxBodyBytes);
   const response = await receiver.handle({
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -38,9 +38,12 @@ export async function handleNodeRequest(
   options.onOutcome?.(response.outcome);
 }
 
+/** Content-Length is counted in bytes: an errMsg in Chinese is longer in UTF-8 than in UTF-16 code units. */
 export function writeRawResponse(res: ServerResponse, response: Pick<RawResponse, 'status' | 'headers' | 'body'>): void {
   const body = Buffer.from(response.body, 'utf8');
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.byteLength) });
+  const headers: string[] = ['content-length', String(body.byteLength)];
+  for (const [name, value] of Object.entries(response.headers)) headers.push(name, value);
+  res.writeHead(response.status, headers);
   res.end(body);
 }
 

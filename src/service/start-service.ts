@@ -46,9 +46,10 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') {
+    const target = req.url ?? '/';
+    const pathname = target.split('?', 1)[0] ?? '/';
+    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (pathname === '/readyz') {
       try {
         await store.checkWritable();
         return sendJson(res, 200, { status: 'ready' });
@@ -56,8 +57,8 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         return sendJson(res, 503, { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
       }
     }
-    if (isApiPath(url.pathname)) {
-      const answer = await answerApiRequest(store, req.method ?? 'GET', url);
+    if (isApiPath(pathname)) {
+      const answer = await answerApiRequest(store, req.method ?? 'GET', new URL(target, 'http://localhost'));
       return sendJson(res, answer.status, answer.body);
     }
     const started = performance.now();

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordResult } from '../../protocol/index.js';
 import { openDatabase } from './open-database.js';
-import type { CallbackToWrite, WriterReply, WriterRequest } from './writer-protocol.js';
+import { conversationOf } from './writer-protocol.js';
+import type { CallbackTuple, WriterReply, WriterRequest } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
@@ -41,23 +42,16 @@ const upsertConversation = db.prepare(
 const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
 /** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
-function recordOne(callback: CallbackToWrite): RecordResult {
-  const inserted = insertEvent.get(
-    callback.command,
-    callback.kind,
-    callback.operationID,
-    callback.receivedAt,
-    callback.idempotencyKey,
-    callback.rawBody,
-    callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
-  );
+function recordOne(callback: CallbackTuple): RecordResult {
+  const [command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson] = callback;
+  const inserted = insertEvent.get(command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson);
   if (!inserted) {
-    const original = findEventByKey.get(callback.operationID, callback.idempotencyKey);
+    const original = findEventByKey.get(operationID, idempotencyKey);
     if (!original) throw new Error('idempotency key conflicted but no event holds it');
     return { eventId: original.id, duplicate: true };
   }
-  countCommand.run(callback.command, callback.receivedAt, callback.receivedAt);
-  const c = callback.conversation;
+  countCommand.run(command, receivedAt, receivedAt);
+  const c = conversationOf(callback);
   if (c) {
     upsertConversation.run(
       c.ownerUserId,
@@ -72,9 +66,9 @@ function recordOne(callback: CallbackToWrite): RecordResult {
       c.groupAtType,
       c.attachedInfo,
       c.ex,
-      callback.receivedAt,
-      callback.receivedAt,
-      callback.command,
+      receivedAt,
+      receivedAt,
+      command,
       inserted.id,
     );
   }
@@ -112,9 +106,11 @@ function flush(): void {
   }
 }
 
-port.on('message', (request: WriterRequest) => {
-  if (request.type === 'close') closeId = request.id;
-  else queue.push(request);
+port.on('message', (requests: WriterRequest[]) => {
+  for (const request of requests) {
+    if (request.type === 'close') closeId = request.id;
+    else queue.push(request);
+  }
   if (!scheduled) {
     scheduled = true;
     // After this turn's messages are all in: everything queued meanwhile shares the commit.

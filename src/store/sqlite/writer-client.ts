@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import type { RecordResult } from '../../protocol/index.js';
+import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
 import { startThread } from './start-thread.js';
-import type { CallbackToWrite, WriterReply, WriterRequest } from './writer-protocol.js';
+import { toTuple } from './writer-protocol.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 type Pending = { resolve: (result: RecordResult | null) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -14,15 +15,13 @@ export class WriterClient {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Requests of this turn of the event loop, posted together: one message per turn instead of one per callback. */
+  private outbox: WriterRequest[] = [];
 
   constructor(private readonly path: string) {}
 
-  record(callback: CallbackToWrite): Promise<RecordResult> {
-    const { command, kind, operationID, receivedAt, idempotencyKey, rawBody, warnings, conversation } = callback;
-    return this.send({
-      type: 'record',
-      callback: { command, kind, operationID, receivedAt, idempotencyKey, rawBody, warnings, conversation },
-    }) as Promise<RecordResult>;
+  record(callback: AcceptedCallback): Promise<RecordResult> {
+    return this.send({ type: 'record', callback: toTuple(callback) }) as Promise<RecordResult>;
   }
 
   heartbeat(): Promise<unknown> {
@@ -39,12 +38,17 @@ export class WriterClient {
   }
 
   private send(request: Request): Promise<RecordResult | null> {
-    const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      if (this.outbox.push({ ...request, id } as WriterRequest) === 1) setImmediate(() => this.flushOutbox());
     });
+  }
+
+  private flushOutbox(): void {
+    const requests = this.outbox;
+    this.outbox = [];
+    (this.worker ??= this.start()).postMessage(requests);
   }
 
   private start(): Worker {

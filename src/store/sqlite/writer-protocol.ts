@@ -1,13 +1,41 @@
-import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
+import type { AcceptedCallback, CallbackKind, ConversationCallback, RecordResult } from '../../protocol/index.js';
 
-/** What the writer thread needs of a callback: no parsed payload, which would only cost a structured clone. */
-export type CallbackToWrite = Pick<
-  AcceptedCallback,
-  'command' | 'kind' | 'operationID' | 'receivedAt' | 'idempotencyKey' | 'rawBody' | 'warnings' | 'conversation'
->;
+/**
+ * A callback as it crosses to the writer thread: a flat tuple, because structured clone copies arrays of scalars
+ * far faster than objects, and this happens for every callback. The conversation is not sent: the writer parses
+ * it from the raw bytes, which moves that work off the HTTP thread.
+ */
+export type CallbackTuple = [
+  command: string,
+  kind: CallbackKind,
+  operationID: string,
+  receivedAt: number,
+  idempotencyKey: string,
+  rawBody: Uint8Array,
+  warningsJson: string | null,
+  isConversation: boolean,
+];
+
+export function toTuple(callback: AcceptedCallback): CallbackTuple {
+  return [
+    callback.command,
+    callback.kind,
+    callback.operationID,
+    callback.receivedAt,
+    callback.idempotencyKey,
+    callback.rawBody,
+    callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
+    callback.conversation !== null,
+  ];
+}
+
+/** The conversation of a tuple, parsed from the bytes the receiver already validated. */
+export function conversationOf(tuple: CallbackTuple): ConversationCallback | null {
+  return tuple[7] ? (JSON.parse(Buffer.from(tuple[5]).toString('utf8')) as ConversationCallback) : null;
+}
 
 export type WriterRequest =
-  | { id: number; type: 'record'; callback: CallbackToWrite }
+  | { id: number; type: 'record'; callback: CallbackTuple }
   | { id: number; type: 'heartbeat'; at: number }
   | { id: number; type: 'close' };
 
