@@ -1,3 +1,5 @@
+import { createFifo } from './create-fifo.js';
+
 /** A task of the queue: one after-callback post. Its own errors are its business. */
 export type QueueTask = () => Promise<unknown>;
 
@@ -30,13 +32,15 @@ export interface AfterQueue {
 interface BlockedPush {
   readonly task: QueueTask;
   readonly resolve: (queued: boolean) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
+  /** Set when the push gave up; the entry is skipped when it reaches the head. */
+  expired: boolean;
 }
 
 /**
  * OpenIM's in-memory after-callback queue (`memamq`, PROTOCOL.md §1.7): a buffer of `slots` tasks drained by
  * `workers`; when the buffer is full a push blocks up to `pushWaitMs`, then the task is dropped. OpenIM hides the
- * drops; here they are counted.
+ * drops; here they are counted. Every operation is O(1), so an overloaded queue does not also eat the CPU.
  *
  * @example
  * const queue = createAfterQueue();
@@ -46,8 +50,9 @@ export function createAfterQueue(options: AfterQueueOptions = {}): AfterQueue {
   const workers = options.workers ?? 2;
   const slots = options.slots ?? 100;
   const pushWaitMs = options.pushWaitMs ?? 3000;
-  const buffer: QueueTask[] = [];
-  const blocked: BlockedPush[] = [];
+  const buffer = createFifo<QueueTask>();
+  const blocked = createFifo<BlockedPush>();
+  let blockedCount = 0;
   let running = 0;
   let pushed = 0;
   let dropped = 0;
@@ -68,7 +73,7 @@ export function createAfterQueue(options: AfterQueueOptions = {}): AfterQueue {
           pump();
         });
     }
-    if (running === 0 && buffer.length === 0 && blocked.length === 0) {
+    if (running === 0 && buffer.length === 0 && blockedCount === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const wake of waiters) wake();
@@ -76,43 +81,46 @@ export function createAfterQueue(options: AfterQueueOptions = {}): AfterQueue {
   }
 
   function admitBlocked(): void {
-    while (buffer.length < slots && blocked.length > 0) {
+    while (buffer.length < slots && blockedCount > 0) {
       const next = blocked.shift();
       if (next === undefined) break;
+      if (next.expired) continue;
       clearTimeout(next.timer);
+      blockedCount -= 1;
       buffer.push(next.task);
       pushed += 1;
       next.resolve(true);
     }
   }
 
+  function expire(entry: BlockedPush): void {
+    entry.expired = true;
+    blockedCount -= 1;
+    dropped += 1;
+    entry.resolve(false);
+    pump();
+  }
+
   return {
     push(task) {
-      if (buffer.length < slots && blocked.length === 0) {
+      if (buffer.length < slots && blockedCount === 0) {
         buffer.push(task);
         pushed += 1;
         pump();
         return Promise.resolve(true);
       }
       return new Promise<boolean>((resolve) => {
-        const entry: BlockedPush = {
-          task,
-          resolve,
-          timer: setTimeout(() => {
-            blocked.splice(blocked.indexOf(entry), 1);
-            dropped += 1;
-            resolve(false);
-            pump();
-          }, pushWaitMs),
-        };
+        const entry: BlockedPush = { task, resolve, timer: undefined, expired: false };
+        entry.timer = setTimeout(() => expire(entry), pushWaitMs);
         blocked.push(entry);
+        blockedCount += 1;
       });
     },
     stats() {
-      return { pushed, dropped, completed, waiting: buffer.length, running, blockedPushes: blocked.length };
+      return { pushed, dropped, completed, waiting: buffer.length, running, blockedPushes: blockedCount };
     },
     drain() {
-      if (running === 0 && buffer.length === 0 && blocked.length === 0) return Promise.resolve();
+      if (running === 0 && buffer.length === 0 && blockedCount === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
