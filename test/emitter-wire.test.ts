@@ -69,6 +69,26 @@ describe('the request on the wire', () => {
     }
   });
 
+  test("user info in the url becomes Basic auth, placed where Go's sorted headers put it", async () => {
+    const server = await startRawServer();
+    try {
+      const url = server.url.replace('http://', 'http://hook%20user:p%40ss@');
+      await sendCallback({ url, command: AFTER, payload: SEED_PAYLOAD, operationID: 'op', timeoutMs: 5000 });
+      const head = (await server.received).toString('utf8').split('\r\n\r\n')[0] ?? '';
+      assert.deepEqual(head.split('\r\n').slice(1, 8), [
+        `Host: ${new URL(server.url).host}`,
+        'User-Agent: Go-http-client/1.1',
+        `Content-Length: ${JSON.stringify(SEED_PAYLOAD).length + 1}`,
+        `Authorization: Basic ${Buffer.from('hook user:p@ss').toString('base64')}`,
+        'Content-Type: application/json; charset=utf-8',
+        'Operationid: op',
+        'Accept-Encoding: gzip',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('Content-Length counts UTF-8 bytes (Chinese, emoji)', async () => {
     const server = await startServer(answer(SUCCESS));
     try {
@@ -168,6 +188,58 @@ describe('answers judged as OpenIM judges them', () => {
     const outcome = await send(server.url);
     assert.equal(outcome.result, 'continue');
     assert.equal(outcome.responseBody, SUCCESS);
+  });
+});
+
+describe('redirects, followed as Go follows them', () => {
+  test('302: a GET without body to the new location, with a Referer; its answer is judged', async () => {
+    const server = await startServer((request, res) => {
+      if (request.path.startsWith('/callbackExample/')) {
+        res.writeHead(302, { location: '/moved' }).end();
+      } else {
+        res.end(SUCCESS);
+      }
+    });
+    try {
+      const outcome = await send(server.url);
+      assert.equal(outcome.result, 'continue');
+      const moved = server.requests[1];
+      assert.equal(moved?.method, 'GET');
+      assert.equal(moved?.path, '/moved');
+      assert.equal(moved?.body.length, 0);
+      const headers = moved?.rawHeaders ?? [];
+      assert.equal(headers[headers.indexOf('Referer') + 1], `${server.url}/${AFTER}`);
+      assert.equal(headers.indexOf('Content-Length'), -1);
+      assert.equal(headers[headers.indexOf('Operationid') + 1], 'op-1');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('307: the same POST body again', async () => {
+    const server = await startServer((request, res) => {
+      if (request.path.startsWith('/callbackExample/')) res.writeHead(307, { location: '/again' }).end();
+      else res.end(SUCCESS);
+    });
+    try {
+      assert.equal((await send(server.url)).result, 'continue');
+      assert.equal(server.requests[1]?.method, 'POST');
+      assert.deepEqual(server.requests[1]?.body, server.requests[0]?.body);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a redirect loop: an error after 10 requests, as Go', async () => {
+    const server = await startServer((_request, res) => res.writeHead(302, { location: '/loop' }).end());
+    try {
+      const outcome = await send(server.url);
+      assert.equal(outcome.result, 'error');
+      assert.equal(outcome.errorKind, 'network');
+      assert.equal(server.requests.length, 10, 'Go stops after 10 requests');
+    } finally {
+      await server.close();
+    }
   });
 });
 

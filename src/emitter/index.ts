@@ -10,6 +10,8 @@ export * from './go-request-headers.js';
 export * from './callback-error-kind.js';
 export * from './callback-outcome.js';
 export * from './create-go-like-agent.js';
+export * from './post-result.js';
+export * from './go-target.js';
 export * from './post-callback.js';
 export * from './parse-callback-response.js';
 export * from './send-callback.js';

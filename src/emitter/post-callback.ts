@@ -1,14 +1,9 @@
-import type { Agent as HttpAgent } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import type { IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { classifyNetworkError } from './classify-network-error.js';
-import type { CallbackErrorKind } from './callback-error-kind.js';
-import { goRequestHeaders } from './go-request-headers.js';
-
-const gunzipAsync = promisify(gunzip);
+import type { Agent } from 'node:http';
+import { exchangeOnce } from './exchange-once.js';
+import type { Exchange, ExchangeResult } from './exchange-once.js';
+import { goTarget } from './go-target.js';
+import type { GoTarget } from './go-target.js';
+import type { PostResult } from './post-result.js';
 
 export interface PostRequest {
   /** The full target, `url + "/" + command`. */
@@ -17,44 +12,93 @@ export interface PostRequest {
   readonly body: Buffer;
   readonly timeoutMs: number;
   /** Connection pool; one per emitter, like OpenIM's one http.Transport per process. */
-  readonly agent?: HttpAgent;
+  readonly agent?: Agent;
   /** Extra headers after OpenIM's, as [name, value, ...]. */
   readonly extraHeaders?: readonly string[];
 }
 
-export type PostResult =
-  | { readonly ok: true; readonly status: number; readonly body: Buffer; readonly durationMs: number }
-  | {
-      readonly ok: false;
-      readonly kind: CallbackErrorKind;
-      readonly message: string;
-      /** The status line, when the failure came after it (a body cut short). */
-      readonly status: number | null;
-      readonly durationMs: number;
-    };
-
-class TimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
-}
+/** Go's client gives up after 10 redirects. */
+const MAX_REDIRECTS = 10;
 
 /**
- * One POST exactly as OpenIM's webhook client sends it, the whole exchange (connect, send, read the full body)
- * bounded by `timeoutMs`. The HTTP status is reported, never judged. A gzip answer is inflated, as Go does when it
- * asked for gzip itself. A keep-alive connection the server closed while idle is retried once on a new one, as Go
- * does when nothing was written.
+ * One callback exactly as OpenIM's webhook client posts it: the whole exchange (connect, send, read the full body,
+ * redirects included) bounded by `timeoutMs`; the HTTP status reported, never judged. Like Go's client it follows
+ * redirects (301/302/303 as a GET without body, 307/308 re-posting the body, a Referer each time), and retries once
+ * on a new connection when a kept-alive one turns out to be closed before anything came back.
  */
 export async function postCallback(request: PostRequest): Promise<PostResult> {
   const started = performance.now();
-  const first = await postOnce(request, started);
-  if (!first.ok && first.reusedSocket && first.kind === 'connection-reset' && first.status === null) {
-    return stripReused(await postOnce(request, started));
+  let target: GoTarget;
+  try {
+    target = goTarget(request.target);
+  } catch {
+    return {
+      ok: false,
+      kind: 'network',
+      message: `invalid url ${request.target}`,
+      status: null,
+      durationMs: 0,
+    };
   }
-  return stripReused(first);
+  let exchange: Exchange = {
+    target,
+    method: 'POST',
+    body: request.body,
+    operationID: request.operationID,
+    referer: undefined,
+    extraHeaders: request.extraHeaders,
+    agent: request.agent,
+    started,
+    timeoutMs: request.timeoutMs,
+  };
+  for (let redirects = 0; ; redirects += 1) {
+    let result = await exchangeOnce(exchange);
+    if (!result.ok && result.reusedSocket && result.kind === 'connection-reset' && result.status === null) {
+      result = await exchangeOnce(exchange);
+    }
+    const next = redirected(exchange, result);
+    if (next === undefined) return strip(result);
+    // Go refuses the redirect once 10 requests were made (`len(via) >= 10`).
+    if (redirects + 1 >= MAX_REDIRECTS) {
+      return {
+        ok: false,
+        kind: 'network',
+        message: 'stopped after 10 redirects',
+        status: null,
+        durationMs: 0,
+      };
+    }
+    exchange = next;
+  }
 }
 
-type AttemptResult = PostResult & { readonly reusedSocket?: boolean };
+function redirected(exchange: Exchange, result: ExchangeResult): Exchange | undefined {
+  if (!result.ok || result.location === undefined || result.location === '') return undefined;
+  const { status } = result;
+  const keepsBody = status === 307 || status === 308;
+  if (!keepsBody && status !== 301 && status !== 302 && status !== 303) return undefined;
+  let target: GoTarget;
+  try {
+    target = goTarget(new URL(result.location, exchange.target.url).href);
+  } catch {
+    return undefined;
+  }
+  const previous = new URL(exchange.target.url.href);
+  previous.username = '';
+  previous.password = '';
+  previous.hash = '';
+  const downgrade = previous.protocol === 'https:' && target.url.protocol === 'http:';
+  return {
+    ...exchange,
+    // A relative Location keeps the user info (and so the Authorization header), an absolute one without it drops it.
+    target,
+    method: keepsBody ? exchange.method : 'GET',
+    body: keepsBody ? exchange.body : null,
+    referer: downgrade ? undefined : previous.href,
+  };
+}
 
-function stripReused(result: AttemptResult): PostResult {
+function strip(result: ExchangeResult): PostResult {
   if (result.ok) return { ok: true, status: result.status, body: result.body, durationMs: result.durationMs };
   return {
     ok: false,
@@ -63,81 +107,4 @@ function stripReused(result: AttemptResult): PostResult {
     status: result.status,
     durationMs: result.durationMs,
   };
-}
-
-function postOnce(request: PostRequest, started: number): Promise<AttemptResult> {
-  return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(request.target);
-    } catch {
-      resolve({
-        ok: false,
-        kind: 'network',
-        message: `invalid url ${request.target}`,
-        status: null,
-        durationMs: 0,
-      });
-      return;
-    }
-    const remaining = Math.max(1, request.timeoutMs - (performance.now() - started));
-    let status: number | null = null;
-    let settled = false;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send({
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      method: 'POST',
-      path: `${url.pathname}${url.search}`,
-      headers: goRequestHeaders(url.host, request.body.length, request.operationID, request.extraHeaders),
-      ...(request.agent ? { agent: request.agent } : {}),
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy(new TimeoutError(`timeout after ${request.timeoutMs} ms`));
-    }, remaining);
-    const finish = (result: AttemptResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const fail = (error: unknown): void => {
-      finish({
-        ok: false,
-        kind: timedOut ? 'timeout' : classifyNetworkError(error),
-        message: timedOut
-          ? `timeout after ${request.timeoutMs} ms`
-          : error instanceof Error
-            ? error.message
-            : String(error),
-        status,
-        durationMs: performance.now() - started,
-        reusedSocket: req.reusedSocket,
-      });
-    };
-    req.on('error', fail);
-    req.on('response', (res: IncomingMessage) => {
-      status = res.statusCode ?? 0;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', fail);
-      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const answered = status ?? 0;
-        if (!/\bgzip\b/i.test(String(res.headers['content-encoding'] ?? ''))) {
-          finish({ ok: true, status: answered, body: raw, durationMs: performance.now() - started });
-          return;
-        }
-        gunzipAsync(raw).then(
-          (body) => finish({ ok: true, status: answered, body, durationMs: performance.now() - started }),
-          fail,
-        );
-      });
-    });
-    req.end(request.body);
-  });
 }

@@ -1,0 +1,27 @@
+/** What Go's client makes of a target URL: where to connect and what goes into the request line and headers. */
+export interface GoTarget {
+  readonly url: URL;
+  /** The Host header: the authority as written (Go keeps an explicit default port and the letter case). */
+  readonly host: string;
+  /** `Basic …` when the URL carries user info: Go's client sets it from the URL (PROTOCOL.md §5). */
+  readonly authorization: string | undefined;
+  /** Request-target: path and query. */
+  readonly path: string;
+}
+
+const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)/i;
+
+/** Parses `target` as Go's http.NewRequest + Client do; throws on a URL that cannot be parsed. */
+export function goTarget(target: string): GoTarget {
+  const url = new URL(target);
+  const host = AUTHORITY.exec(target)?.[1] ?? url.host;
+  const hasUser =
+    url.username !== '' || url.password !== '' || /^[a-z][a-z0-9+.-]*:\/\/[^@/?#]*@/i.test(target);
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return {
+    url,
+    host,
+    authorization: hasUser ? `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` : undefined,
+    path: `${url.pathname}${url.search}`,
+  };
+}
