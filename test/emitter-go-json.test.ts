@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { SINGLE_CHAT_FIELDS, encodeGoJson, goJsonString } from '../src/protocol/index.js';
 import type { FieldSpec } from '../src/protocol/index.js';
+import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
 
 /** The request package example of the seed page, parsed from the page itself. */
 function seedExample(): Record<string, unknown> {
@@ -75,13 +73,7 @@ describe('encodeGoJson: golden bytes', () => {
   });
 });
 
-function goVersion(): number | undefined {
-  const result = spawnSync('go', ['version'], { encoding: 'utf8' });
-  const match = /go1\.(\d+)/.exec(result.stdout ?? '');
-  return result.status === 0 && match?.[1] !== undefined ? Number(match[1]) : undefined;
-}
-
-const GO_MINOR = goVersion();
+const GO_MINOR = goMinorVersion();
 
 function goType(spec: FieldSpec): string {
   return spec.type === 'string' ? 'string' : spec.type === 'bool' ? 'bool' : 'int32';
@@ -151,7 +143,7 @@ const TRICKY = [
 describe('encodeGoJson against Go encoding/json', () => {
   test(
     'same bytes as json.Encoder for the conversation struct and lists',
-    { skip: GO_MINOR === undefined ? 'no `go` on PATH (apt-get install -y golang-go)' : false },
+    { skip: GO_MINOR === undefined ? GO_SKIP_REASON : false },
     () => {
       const conversations = TRICKY.map((text, i) => ({
         callbackCommand: 'callbackAfterCreateSingleChatConversationsCommand',
@@ -172,32 +164,14 @@ describe('encodeGoJson against Go encoding/json', () => {
         { atUserList: [], content: '', seq: 4_294_967_295, sendTime: -1 },
         { atUserList: TRICKY, content: TRICKY.join('|'), seq: 7, sendTime: 0 },
       ];
-      const dir = mkdtempSync(join(tmpdir(), 'openim-hooks-go-'));
-      try {
-        writeFileSync(join(dir, 'main.go'), goProgram(SINGLE_CHAT_FIELDS));
-        const fromGo = execFileSync('go', ['run', join(dir, 'main.go')], {
-          input: JSON.stringify({ conversations, extras }),
-          cwd: dir,
-          env: {
-            ...process.env,
-            GOCACHE: join(dir, 'cache'),
-            GOPATH: join(dir, 'gopath'),
-            GOFLAGS: '-mod=mod',
-            GOTOOLCHAIN: 'local',
-            GO111MODULE: 'off',
-          },
-          timeout: 300_000,
-        });
-        const options = { goBefore122: (GO_MINOR ?? 0) < 22 };
-        const ours = [
-          ...conversations.map((c) => encodeGoJson(c, SINGLE_CHAT_FIELDS, options)),
-          ...extras.map((e) => encodeGoJson(e, undefined, options)),
-        ].join('');
-        assert.equal(ours, fromGo.toString('utf8'));
-        assert.equal(Buffer.compare(Buffer.from(ours, 'utf8'), fromGo), 0, 'byte for byte');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const fromGo = runGo(goProgram(SINGLE_CHAT_FIELDS), JSON.stringify({ conversations, extras }));
+      const options = { goBefore122: (GO_MINOR ?? 0) < 22 };
+      const ours = [
+        ...conversations.map((c) => encodeGoJson(c, SINGLE_CHAT_FIELDS, options)),
+        ...extras.map((e) => encodeGoJson(e, undefined, options)),
+      ].join('');
+      assert.equal(ours, fromGo.toString('utf8'));
+      assert.equal(Buffer.compare(Buffer.from(ours, 'utf8'), fromGo), 0, 'byte for byte');
     },
   );
 });

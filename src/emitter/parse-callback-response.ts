@@ -18,6 +18,7 @@ const COMMON_FIELDS: readonly FieldSpec[] = [
   { name: 'nextCode', type: 'int32' },
 ];
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
 
 /**
@@ -96,12 +97,13 @@ function foldName(name: string): string {
 function decodeScalar(spec: FieldSpec, raw: string): unknown {
   switch (spec.type) {
     case 'string':
-      return raw.startsWith('"') ? (JSON.parse(raw) as string) : undefined;
+      // Go decodes an escaped lone surrogate ("\ud800") to U+FFFD.
+      return raw.startsWith('"') ? (JSON.parse(raw) as string).replace(LONE_SURROGATE, '\ufffd') : undefined;
     case 'bool':
       return raw === 'true' ? true : raw === 'false' ? false : undefined;
     case 'int32': {
       if (!INT_LITERAL.test(raw)) return undefined;
-      const value = Number(raw);
+      const value = Number(raw) || 0; // "-0" is the integer 0
       return value >= -(2 ** 31) && value <= 2 ** 31 - 1 ? value : undefined;
     }
   }
