@@ -3,6 +3,8 @@ import type { ErrorName } from '../protocol/index.js';
 import { InvalidCursorError, MAX_PAGE_SIZE } from '../store/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { QueryError, QueryParams } from './query-params.js';
+import { answerSyncRequest } from './sync-api.js';
+import type { Relay } from '../sync/relay.js';
 
 export interface ApiAnswer {
   status: number;
@@ -77,10 +79,18 @@ async function route(store: Store, path: string, query: QueryParams): Promise<Ap
 }
 
 /** The read-only query API under /api/v1/. Answers use OpenIM's JSON names, never column names. */
-export async function answerApiRequest(store: Store, method: string, url: URL): Promise<ApiAnswer> {
-  if (method !== 'GET' && method !== 'HEAD') return apiError('METHOD_NOT_ALLOWED', 'the query API is read-only: GET');
+export async function answerApiRequest(store: Store, method: string, url: URL, relay?: Relay): Promise<ApiAnswer> {
   try {
-    return await route(store, url.pathname, new QueryParams(url.searchParams));
+    const query = new QueryParams(url.searchParams);
+    const synced = await answerSyncRequest(store, relay, method, url.pathname.slice(PREFIX.length), query, pageRequest);
+    if (synced) return synced;
+    if (url.pathname === `${PREFIX}replay`) {
+      return method === 'POST'
+        ? apiError('INVALID_QUERY', 'replay needs eventId, receivedAfter/receivedBefore or dead=true')
+        : apiError('METHOD_NOT_ALLOWED', 'replay is a POST');
+    }
+    if (method !== 'GET' && method !== 'HEAD') return apiError('METHOD_NOT_ALLOWED', 'the query API is read-only: GET');
+    return await route(store, url.pathname, query);
   } catch (error) {
     if (error instanceof QueryError || error instanceof InvalidCursorError || error instanceof URIError) {
       return apiError('INVALID_QUERY', error.message);

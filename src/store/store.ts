@@ -82,7 +82,7 @@ export interface EventFilter extends PageRequest {
  * The store contract, the same for every backend: `record` is durable when it resolves and idempotent for exact
  * redeliveries; reads never expose column names, only OpenIM's JSON names.
  */
-export interface Store extends Recorder {
+export interface Store extends Recorder, Outbox {
   record(callback: AcceptedCallback): Promise<RecordResult>;
   listConversations(filter?: ConversationFilter): Promise<Page<ConversationRecord>>;
   getConversation(ownerUserId: string, conversationId: string): Promise<ConversationRecord | undefined>;
@@ -92,6 +92,89 @@ export interface Store extends Recorder {
   checkWritable(): Promise<void>;
   /** Commits what is pending, then closes. */
   close(): Promise<void>;
+}
+
+/** The end of one delivery attempt, as the relay reports it. */
+export type Settlement =
+  | { deliveryId: number; outcome: 'delivered'; at: number }
+  | { deliveryId: number; outcome: 'retry'; at: number; nextAttemptAt: number; error: string }
+  | { deliveryId: number; outcome: 'dead'; at: number; error: string };
+
+/** Which deliveries to send again: one event, a time range of events, or every dead letter; optionally one sink. */
+export interface ReplaySelection {
+  sink?: string;
+  eventId?: number;
+  /** Events received at or after, epoch ms. */
+  from?: number;
+  /** Events received before, epoch ms. */
+  to?: number;
+  dead?: boolean;
+}
+
+/** A sink as the writer needs it: its name, and the commands it takes (null = all). */
+export interface OutboxSink {
+  name: string;
+  commands: string[] | null;
+}
+
+/** A pending delivery with the event it carries, as the relay needs it. */
+export interface OutboxDelivery {
+  deliveryId: number;
+  sink: string;
+  orderingKey: string;
+  /** Attempts made so far. */
+  attempts: number;
+  nextAttemptAt: number;
+  event: {
+    id: number;
+    callbackCommand: string;
+    operationID: string;
+    receivedAt: number;
+    idempotencyKey: string;
+    rawBody: Uint8Array;
+  };
+}
+
+/** One delivery, as the query API shows it. */
+export interface DeliveryRecord {
+  id: number;
+  eventId: number;
+  sink: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  settledAt: string | null;
+}
+
+export interface DeliveryFilter extends PageRequest {
+  sink?: string;
+  status?: 'pending' | 'delivered' | 'dead';
+}
+
+export interface SinkBacklog {
+  pending: number;
+  /** When the oldest pending delivery was created, epoch ms; null when nothing is pending. */
+  oldestPendingAt: number | null;
+  delivered: number;
+  dead: number;
+}
+
+/** The outbox side of the store: what the relay and the operations API use. */
+export interface Outbox {
+  /** The first `limit` pending deliveries of a sink, oldest first, due or not. */
+  pendingDeliveries(sink: string, limit: number): Promise<OutboxDelivery[]>;
+  settleDeliveries(settlements: Settlement[]): Promise<void>;
+  /** Puts deliveries back in the queue; resolves with how many. */
+  replay(selection: ReplaySelection): Promise<number>;
+  listDeliveries(filter?: DeliveryFilter): Promise<Page<DeliveryRecord>>;
+  sinkBacklog(sink: string): Promise<SinkBacklog>;
+}
+
+export interface StoreOptions {
+  /** Sinks that get an outbox row for each new event they take, in the event's own transaction. */
+  sinks?: OutboxSink[];
 }
 
 export const MAX_PAGE_SIZE = 1000;

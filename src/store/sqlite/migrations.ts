@@ -61,4 +61,26 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'outbox: one delivery per event and sink',
+    sql: `
+      -- Written in the same transaction as its event (no dual write); the relay drains it.
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id INTEGER NOT NULL,
+        sink TEXT NOT NULL,
+        -- Deliveries of one key go out first in, first out (the conversationId; unique for raw events).
+        ordering_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER,
+        UNIQUE (event_id, sink)
+      );
+      CREATE INDEX deliveries_by_sink_status ON deliveries (sink, status, id);
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { CommandStats, ConversationRecord, EventRecord } from '../store.js';
+import type { CommandStats, ConversationRecord, DeliveryRecord, EventRecord } from '../store.js';
 import type { CallbackKind } from '../../protocol/index.js';
 
 /** Rows as SQLite returns them; only this file knows the column names. */
@@ -86,5 +86,32 @@ export function toCommandStats(row: CommandStatsRow): CommandStats {
     count: row.count,
     firstSeenAt: iso(row.first_seen_at),
     lastSeenAt: iso(row.last_seen_at),
+  };
+}
+
+export interface DeliveryRow {
+  id: number;
+  event_id: number;
+  sink: string;
+  ordering_key: string;
+  status: DeliveryRecord['status'];
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  settled_at: number | null;
+}
+
+export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    sink: row.sink,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    lastError: row.last_error,
+    createdAt: iso(row.created_at),
+    settledAt: row.settled_at === null ? null : iso(row.settled_at),
   };
 }

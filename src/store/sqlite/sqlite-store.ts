@@ -1,8 +1,8 @@
 import { conditions, pageQuery, toPage } from '../page-query.js';
-import type { ConversationFilter, EventFilter, Store } from '../store.js';
+import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
 import { migrate, openDatabase } from './open-database.js';
-import { toCommandStats, toConversationRecord, toEventRecord } from './sqlite-rows.js';
-import type { CommandStatsRow, ConversationRow, EventRow } from './sqlite-rows.js';
+import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord } from './sqlite-rows.js';
+import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './sqlite-rows.js';
 import { startThread, stopThread } from './start-thread.js';
 import { WriterClient } from './writer-client.js';
 
@@ -10,13 +10,26 @@ import { WriterClient } from './writer-client.js';
  * The default backend: one SQLite file. Writes go to a writer thread that group-commits them with an fsync before
  * `record` resolves; reads run on this thread on their own connection (WAL lets them proceed during writes).
  */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
   if (path === ':memory:') throw new Error('the SQLite store needs a file: a writer thread and readers share it');
   const db = openDatabase(path);
   migrate(db);
-  const writer = new WriterClient(path);
+  const writer = new WriterClient(path, options.sinks ?? []);
   const checkpointer = startThread('sqlite-checkpointer', { path, intervalMs: 500 });
   let closed = false;
+
+  const pending = db.prepare(
+    `SELECT d.id AS delivery_id, d.sink, d.ordering_key, d.attempts, d.next_attempt_at,
+            e.id, e.command, e.operation_id, e.received_at, e.idempotency_key, e.body
+     FROM deliveries d JOIN events e ON e.id = d.event_id
+     WHERE d.sink = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?`,
+  );
+  const backlog = db.prepare(
+    `SELECT count(*) AS pending, min(created_at) AS oldest,
+       (SELECT count(*) FROM deliveries WHERE sink = @sink AND status = 'delivered') AS delivered,
+       (SELECT count(*) FROM deliveries WHERE sink = @sink AND status = 'dead') AS dead
+     FROM deliveries WHERE sink = @sink AND status = 'pending'`,
+  );
 
   function assertOpen(): void {
     if (closed) throw new Error('store is closed');
@@ -74,6 +87,52 @@ export function openSqliteStore(path: string): Store {
     async listCommands() {
       const rows = db.prepare('SELECT * FROM command_stats ORDER BY command').all() as CommandStatsRow[];
       return rows.map(toCommandStats);
+    },
+
+    async pendingDeliveries(sink, limit) {
+      const rows = pending.all(sink, limit) as (EventRow & {
+        delivery_id: number;
+        sink: string;
+        ordering_key: string;
+        attempts: number;
+        next_attempt_at: number;
+      })[];
+      return rows.map((row) => ({
+        deliveryId: row.delivery_id,
+        sink: row.sink,
+        orderingKey: row.ordering_key,
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        event: {
+          id: row.id,
+          callbackCommand: row.command,
+          operationID: row.operation_id,
+          receivedAt: row.received_at,
+          idempotencyKey: row.idempotency_key,
+          rawBody: row.body,
+        },
+      }));
+    },
+
+    async settleDeliveries(settlements) {
+      assertOpen();
+      await writer.settle(settlements);
+    },
+
+    async replay(selection) {
+      assertOpen();
+      return writer.replay(selection);
+    },
+
+    async listDeliveries(filter: DeliveryFilter = {}) {
+      const page = pageQuery(filter, conditions([['sink = ?', filter.sink], ['status = ?', filter.status]]));
+      const rows = db.prepare(`SELECT * FROM deliveries ${page.clause}`).all(...page.params) as DeliveryRow[];
+      return toPage(rows, page.limit, toDeliveryRecord);
+    },
+
+    async sinkBacklog(sink) {
+      const row = backlog.get({ sink }) as { pending: number; oldest: number | null; delivered: number; dead: number };
+      return { pending: row.pending, oldestPendingAt: row.oldest, delivered: row.delivered, dead: row.dead };
     },
 
     async close() {

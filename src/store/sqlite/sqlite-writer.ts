@@ -7,12 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordResult } from '../../protocol/index.js';
 import { openDatabase } from './open-database.js';
 import { conversationOf } from './writer-protocol.js';
-import type { CallbackTuple, WriterReply, WriterRequest } from './writer-protocol.js';
+import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { CallbackTuple, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
 
-const db = openDatabase((workerData as { path: string }).path);
+const { path, sinks } = workerData as { path: string; sinks: OutboxSink[] };
+const db = openDatabase(path);
 // Checkpoints run on the checkpointer thread, never inside this thread's commits.
 db.pragma('wal_autocheckpoint = 0');
 const insertEvent = db.prepare<unknown[], { id: number }>(
@@ -39,6 +41,21 @@ const upsertConversation = db.prepare(
      last_seen_at = max(last_seen_at, excluded.last_seen_at),
      times_seen = times_seen + 1, last_command = excluded.last_command, last_event_id = excluded.last_event_id`,
 );
+const insertDelivery = db.prepare(
+  `INSERT INTO deliveries (event_id, sink, ordering_key, status, next_attempt_at, created_at)
+   VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (event_id, sink) DO NOTHING`,
+);
+const markDelivered = db.prepare(
+  `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, settled_at = ?, last_error = NULL
+   WHERE id = ? AND status = 'pending'`,
+);
+const markRetry = db.prepare(
+  `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
+);
+const markDead = db.prepare(
+  `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, settled_at = ?, last_error = ?
+   WHERE id = ? AND status = 'pending'`,
+);
 const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
 
 /** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
@@ -52,6 +69,11 @@ function recordOne(callback: CallbackTuple): RecordResult {
   }
   countCommand.run(command, receivedAt, receivedAt);
   const c = conversationOf(callback);
+  for (const sink of sinks) {
+    if (sink.commands && !sink.commands.includes(command)) continue;
+    // FIFO per conversation; events without one are not ordered among themselves.
+    insertDelivery.run(inserted.id, sink.name, c ? c.conversationId : `#${inserted.id}`, receivedAt, receivedAt);
+  }
   if (c) {
     upsertConversation.run(
       c.ownerUserId,
@@ -75,11 +97,49 @@ function recordOne(callback: CallbackTuple): RecordResult {
   return { eventId: inserted.id, duplicate: false };
 }
 
+function settle(settlements: Settlement[]): null {
+  for (const s of settlements) {
+    if (s.outcome === 'delivered') markDelivered.run(s.at, s.deliveryId);
+    else if (s.outcome === 'retry') markRetry.run(s.nextAttemptAt, s.error, s.deliveryId);
+    else markDead.run(s.at, s.error, s.deliveryId);
+  }
+  return null;
+}
+
+/** Puts the selected deliveries back in the queue, due now, with a fresh attempt count; returns how many. */
+function replay(selection: ReplaySelection, at: number): number {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => (conditions.push(sql), params.push(value));
+  if (selection.sink !== undefined) add('sink = ?', selection.sink);
+  if (selection.eventId !== undefined) add('event_id = ?', selection.eventId);
+  if (selection.dead) add('status = ?', 'dead');
+  if (selection.from !== undefined || selection.to !== undefined) {
+    conditions.push('event_id IN (SELECT id FROM events WHERE received_at >= ? AND received_at < ?)');
+    params.push(selection.from ?? 0, selection.to ?? Number.MAX_SAFE_INTEGER);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, settled_at = NULL ${where}`;
+  return db.prepare(sql).run(at, ...params).changes;
+}
+
 type Write = Exclude<WriterRequest, { type: 'close' }>;
 
-const writeAll = db.transaction((writes: Write[]) =>
-  writes.map((write) => (write.type === 'record' ? recordOne(write.callback) : (beat.run(write.at), null))),
-);
+function apply(write: Write): WriterResult {
+  switch (write.type) {
+    case 'record':
+      return recordOne(write.callback);
+    case 'heartbeat':
+      beat.run(write.at);
+      return null;
+    case 'settle':
+      return settle(write.settlements);
+    case 'replay':
+      return replay(write.selection, write.at);
+  }
+}
+
+const writeAll = db.transaction((writes: Write[]) => writes.map(apply));
 
 function commit(batch: Write[]): WriterReply[] {
   try {

@@ -2,9 +2,10 @@ import type { Worker } from 'node:worker_threads';
 import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
 import { startThread } from './start-thread.js';
 import { toTuple } from './writer-protocol.js';
-import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import type { WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
 
-type Pending = { resolve: (result: RecordResult | null) => void; reject: (error: Error) => void };
+type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
@@ -18,7 +19,10 @@ export class WriterClient {
   /** Requests of this turn of the event loop, posted together: one message per turn instead of one per callback. */
   private outbox: WriterRequest[] = [];
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly sinks: OutboxSink[],
+  ) {}
 
   record(callback: AcceptedCallback): Promise<RecordResult> {
     return this.send({ type: 'record', callback: toTuple(callback) }) as Promise<RecordResult>;
@@ -26,6 +30,14 @@ export class WriterClient {
 
   heartbeat(): Promise<unknown> {
     return this.send({ type: 'heartbeat', at: Date.now() });
+  }
+
+  async settle(settlements: Settlement[]): Promise<void> {
+    await this.send({ type: 'settle', settlements });
+  }
+
+  replay(selection: ReplaySelection): Promise<number> {
+    return this.send({ type: 'replay', selection, at: Date.now() }) as Promise<number>;
   }
 
   /** Commits everything sent so far, then ends the thread. */
@@ -37,7 +49,7 @@ export class WriterClient {
     await exited;
   }
 
-  private send(request: Request): Promise<RecordResult | null> {
+  private send(request: Request): Promise<WriterResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -52,7 +64,7 @@ export class WriterClient {
   }
 
   private start(): Worker {
-    const worker = startThread('sqlite-writer', { path: this.path });
+    const worker = startThread('sqlite-writer', { path: this.path, sinks: this.sinks });
     worker.on('message', (replies: WriterReply[]) => {
       for (const reply of replies) {
         const pending = this.pending.get(reply.id);

@@ -1,4 +1,5 @@
 import type { AcceptedCallback, CallbackKind, ConversationCallback, RecordResult } from '../../protocol/index.js';
+import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
 
 /**
  * A callback as it crosses to the writer thread: a flat tuple, because structured clone copies arrays of scalars
@@ -37,6 +38,10 @@ export function conversationOf(tuple: CallbackTuple): ConversationCallback | nul
 export type WriterRequest =
   | { id: number; type: 'record'; callback: CallbackTuple }
   | { id: number; type: 'heartbeat'; at: number }
+  | { id: number; type: 'settle'; settlements: Settlement[] }
+  | { id: number; type: 'replay'; selection: ReplaySelection; at: number }
   | { id: number; type: 'close' };
 
-export type WriterReply = { id: number; ok: true; result: RecordResult | null } | { id: number; ok: false; error: string };
+export type WriterResult = RecordResult | number | null;
+
+export type WriterReply = { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };

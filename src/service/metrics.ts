@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isCallbackCommand } from '../protocol/index.js';
+import type { Outcome } from '../receiver/index.js';
+import type { Store } from '../store/index.js';
+import type { RelayObserver } from '../sync/relay.js';
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly relayObserver: RelayObserver;
+  callback(outcome: Outcome): void;
+}
+
+/** Prometheus metrics: callbacks by command and status, and per sink its attempts, lag and backlog. */
+export function createMetrics(store: Store, sinkNames: readonly string[]): ServiceMetrics {
+  const registry = new Registry();
+  const callbacks = new Counter({
+    name: 'openim_hooks_callbacks_total',
+    help: 'Callbacks answered, by command and HTTP status',
+    labelNames: ['command', 'status'],
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'openim_hooks_sink_attempts_total',
+    help: 'Delivery attempts by sink and outcome (delivered, failed, unavailable, gone)',
+    labelNames: ['sink', 'outcome'],
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: 'openim_hooks_sink_lag_seconds',
+    help: 'From reception of the callback to its delivery to the sink',
+    labelNames: ['sink'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300, 3600],
+    registers: [registry],
+  });
+  const backlogs = sinkNames.map((sink) => ({ sink, read: () => store.sinkBacklog(sink) }));
+  new Gauge({
+    name: 'openim_hooks_sink_backlog',
+    help: 'Deliveries by sink and status (pending, dead)',
+    labelNames: ['sink', 'status'],
+    registers: [registry],
+    async collect() {
+      for (const { sink, read } of backlogs) {
+        const backlog = await read();
+        this.set({ sink, status: 'pending' }, backlog.pending);
+        this.set({ sink, status: 'dead' }, backlog.dead);
+      }
+    },
+  });
+  new Gauge({
+    name: 'openim_hooks_sink_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending delivery of each sink (0 when none)',
+    labelNames: ['sink'],
+    registers: [registry],
+    async collect() {
+      for (const { sink, read } of backlogs) {
+        const { oldestPendingAt } = await read();
+        this.set({ sink }, oldestPendingAt === null ? 0 : (Date.now() - oldestPendingAt) / 1000);
+      }
+    },
+  });
+  return {
+    registry,
+    relayObserver: {
+      attempt(sink, outcome, lagMs) {
+        attempts.inc({ sink, outcome });
+        if (outcome === 'delivered') lag.observe({ sink }, lagMs / 1000);
+      },
+    },
+    callback(outcome) {
+      // Only catalog names as labels: a path segment chosen by a client must not grow the label set without bound.
+      const command = outcome.command !== undefined && isCallbackCommand(outcome.command) ? outcome.command : 'other';
+      callbacks.inc({ command, status: String(outcome.status) });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { createHttpSink } from './http-sink.js';
+import type { SinkConfig } from './sink-config.js';
+import type { Sink } from './sink.js';
+
+/**
+ * The sink a configuration names, by its URL's scheme. Broker clients are loaded only when a sink of their kind is
+ * configured, so a receiver without NATS or Redis sinks never loads their drivers.
+ */
+export async function createSink(config: SinkConfig, allowPrivate: boolean): Promise<Sink> {
+  const scheme = new URL(config.url).protocol;
+  if (scheme === 'http:' || scheme === 'https:') {
+    return createHttpSink({
+      name: config.name,
+      url: config.url,
+      allowPrivate,
+      ...(config.secrets ? { secrets: config.secrets } : {}),
+      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    });
+  }
+  if (scheme === 'nats:') {
+    const { createNatsSink } = await import('./nats-sink.js');
+    return createNatsSink({
+      name: config.name,
+      url: config.url,
+      ...(config.subject ? { subject: config.subject } : {}),
+      ...(config.stream ? { stream: { name: config.stream, create: config.createStream ?? false } } : {}),
+    });
+  }
+  const { createRedisSink } = await import('./redis-sink.js');
+  return createRedisSink({
+    name: config.name,
+    url: config.url,
+    ...(config.stream ? { stream: config.stream } : {}),
+    ...(config.maxLen !== undefined ? { maxLen: config.maxLen } : {}),
+    ...(config.group ? { group: config.group } : {}),
+  });
+}

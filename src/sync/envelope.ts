@@ -1,0 +1,26 @@
+import type { OutboxDelivery } from '../store/index.js';
+import type { OutgoingEvent } from './sink.js';
+
+/**
+ * The id sinks see: derived from the idempotency key (command, operationID, body bytes), so it is the same on every
+ * attempt and every replay, and never reused for another event, even by another database.
+ */
+export function sinkEventId(idempotencyKey: string): string {
+  return `evt_${idempotencyKey.slice(0, 32)}`;
+}
+
+/**
+ * The JSON every sink carries, in OpenIM's own names: our event id, the command, when we received it, OpenIM's
+ * operationID, and the payload exactly as OpenIM sent it (parsed once, from the stored bytes).
+ */
+export function toOutgoingEvent(delivery: OutboxDelivery): OutgoingEvent {
+  const { event } = delivery;
+  const eventId = sinkEventId(event.idempotencyKey);
+  const receivedAt = new Date(event.receivedAt).toISOString();
+  const payload = Buffer.from(event.rawBody).toString('utf8').trimEnd();
+  // The payload is spliced in as received (it was validated JSON), so no number or key order is re-encoded.
+  const body =
+    `{"id":${JSON.stringify(eventId)},"callbackCommand":${JSON.stringify(event.callbackCommand)},` +
+    `"receivedAt":${JSON.stringify(receivedAt)},"operationID":${JSON.stringify(event.operationID)},"payload":${payload}}`;
+  return { eventId, callbackCommand: event.callbackCommand, operationID: event.operationID, receivedAt: event.receivedAt, body };
+}

@@ -1,0 +1,209 @@
+import type { Logger } from 'pino';
+import type { Outbox, OutboxDelivery, Settlement } from '../store/index.js';
+import { toOutgoingEvent } from './envelope.js';
+import { nextAttemptDelay, withJitter } from './retry-schedule.js';
+import type { AttemptResult, Sink } from './sink.js';
+
+export interface RelaySink {
+  sink: Sink;
+  /** Delays before each retry; after the last one the delivery is dead-lettered. */
+  schedule: readonly number[];
+  /** Deliveries in flight at once (each from a different conversation). Default 32. */
+  concurrency?: number;
+}
+
+export interface SinkStatus {
+  name: string;
+  kind: Sink['kind'];
+  target: string;
+  state: 'active' | 'backing-off' | 'disabled';
+  inFlight: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+export interface RelayObserver {
+  /** One attempt ended; `lagMs` is from reception to this attempt's end. */
+  attempt(sink: string, outcome: AttemptResult['kind'], lagMs: number): void;
+}
+
+export interface RelayOptions {
+  outbox: Outbox;
+  sinks: RelaySink[];
+  logger: Logger;
+  observer?: RelayObserver;
+  /** How often an idle lane looks for due retries. Default 250 ms; new events wake it at once. */
+  pollIntervalMs?: number;
+  /** Pending deliveries read per look. Default 1000. */
+  window?: number;
+}
+
+export interface Relay {
+  /** New events were committed: look now rather than at the next poll. */
+  wake(): void;
+  status(): SinkStatus[];
+  /** Stops taking work and waits for the attempts in flight to be settled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Drains the outbox into the sinks, one lane per sink, never on the request path. Within a lane, deliveries of one
+ * conversation go out one at a time in order (a failing head holds back its conversation only); different
+ * conversations go out concurrently. Every outcome is written back through the store before the lane moves on.
+ */
+export function startRelay(options: RelayOptions): Relay {
+  const lanes = options.sinks.map((config) => new Lane(config, options));
+  return {
+    wake: () => lanes.forEach((lane) => lane.wake()),
+    status: () => lanes.map((lane) => lane.status()),
+    stop: async () => {
+      await Promise.all(lanes.map((lane) => lane.stop()));
+    },
+  };
+}
+
+class Lane {
+  private readonly inFlight = new Map<number, string>(); // delivery id -> ordering key
+  private readonly settling = new Set<Promise<void>>();
+  private state: SinkStatus['state'] = 'active';
+  private pausedUntil = 0;
+  private outages = 0;
+  private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
+  private lastLogAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: RelaySink,
+    private readonly options: RelayOptions,
+  ) {
+    this.schedule(0);
+  }
+
+  wake(): void {
+    this.schedule(0);
+  }
+
+  status(): SinkStatus {
+    const { sink } = this.config;
+    const state = this.state === 'backing-off' && Date.now() >= this.pausedUntil ? 'active' : this.state;
+    return {
+      name: sink.name,
+      kind: sink.kind,
+      target: sink.target,
+      state,
+      inFlight: this.inFlight.size,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt === null ? null : new Date(this.lastErrorAt).toISOString(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    while (this.settling.size > 0) await Promise.all(this.settling);
+    await this.config.sink.close();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pump(), delayMs);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.stopped || this.state === 'disabled') return;
+    const now = Date.now();
+    if (now < this.pausedUntil) return this.schedule(this.pausedUntil - now);
+    this.state = 'active';
+    this.pumping = true;
+    let nextDue = now + (this.options.pollIntervalMs ?? 250);
+    try {
+      const pending = await this.options.outbox.pendingDeliveries(this.config.sink.name, this.options.window ?? 1000);
+      const seenKeys = new Set<string>();
+      for (const delivery of pending) {
+        if (this.inFlight.size >= (this.config.concurrency ?? 32)) break;
+        // Only the oldest pending delivery of a conversation may go; the rest wait behind it.
+        if (seenKeys.has(delivery.orderingKey)) continue;
+        seenKeys.add(delivery.orderingKey);
+        if (this.inFlight.has(delivery.deliveryId)) continue;
+        if (delivery.nextAttemptAt > now) {
+          nextDue = Math.min(nextDue, delivery.nextAttemptAt);
+          continue;
+        }
+        this.dispatch(delivery);
+      }
+    } catch (error) {
+      this.noteError(`reading the outbox failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.pumping = false;
+    }
+    if (this.again) {
+      this.again = false;
+      return this.schedule(0);
+    }
+    this.schedule(Math.max(0, nextDue - Date.now()));
+  }
+
+  private dispatch(delivery: OutboxDelivery): void {
+    this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
+    const done: Promise<void> = this.attempt(delivery).finally(() => {
+      this.inFlight.delete(delivery.deliveryId);
+      this.settling.delete(done);
+      this.schedule(0);
+    });
+    this.settling.add(done);
+  }
+
+  private async attempt(delivery: OutboxDelivery): Promise<void> {
+    const { sink, schedule } = this.config;
+    const result = await sink.deliver(toOutgoingEvent(delivery));
+    const at = Date.now();
+    this.options.observer?.attempt(sink.name, result.kind, at - delivery.event.receivedAt);
+    const settlement = this.settlementOf(delivery, result, at, schedule);
+    if (settlement) await this.options.outbox.settleDeliveries([settlement]);
+  }
+
+  private settlementOf(delivery: OutboxDelivery, result: AttemptResult, at: number, schedule: readonly number[]): Settlement | undefined {
+    const { deliveryId } = delivery;
+    switch (result.kind) {
+      case 'delivered':
+        this.outages = 0;
+        return { deliveryId, outcome: 'delivered', at };
+      case 'failed': {
+        this.noteError(`event ${delivery.event.id}: ${result.error}`);
+        const delay = nextAttemptDelay(delivery.attempts + 1, schedule, result.retryAfterMs);
+        if (delay === undefined) return { deliveryId, outcome: 'dead', at, error: result.error };
+        return { deliveryId, outcome: 'retry', at, nextAttemptAt: at + delay, error: result.error };
+      }
+      case 'unavailable':
+        // The broker is down, not this event: keep its attempts, pause the whole lane (1 s doubling to 30 s).
+        this.outages += 1;
+        this.pausedUntil = Math.max(this.pausedUntil, at + withJitter(Math.min(30_000, 1_000 * 2 ** (this.outages - 1))));
+        this.state = 'backing-off';
+        this.noteError(result.error);
+        return undefined;
+      case 'gone':
+        this.state = 'disabled';
+        this.noteError(result.error);
+        this.options.logger.error({ sink: this.config.sink.name, target: this.config.sink.target }, 'sink disabled: the endpoint answered 410 Gone');
+        return undefined;
+    }
+  }
+
+  /** Remembers the error for the API and logs it, at most one line per second per sink (no log floods). */
+  private noteError(error: string): void {
+    this.lastError = error;
+    this.lastErrorAt = Date.now();
+    if (this.lastErrorAt - this.lastLogAt < 1000) return;
+    this.lastLogAt = this.lastErrorAt;
+    this.options.logger.warn({ sink: this.config.sink.name, error, state: this.state }, 'sink delivery failed');
+  }
+}

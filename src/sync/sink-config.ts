@@ -1,0 +1,93 @@
+import { isCallbackCommand } from '../protocol/index.js';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseDuration } from './retry-schedule.js';
+
+/** One sink as configured: a name, where it delivers, what it takes, how it retries. */
+export interface SinkConfig {
+  name: string;
+  /** `http(s)://…`, `nats://…` or `redis://…`: the scheme picks the kind. */
+  url: string;
+  /** Only these commands; absent = every command. */
+  commands?: string[];
+  /** HTTP: Standard Webhooks secrets (`whsec_…`), several during a rotation. */
+  secrets?: string[];
+  /** HTTP: per attempt, ms. Default 15 s. */
+  timeoutMs?: number;
+  /** Delays before each retry, ms. Default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+  retrySchedule: number[];
+  concurrency?: number;
+  /** NATS: subject, `{command}` is replaced; default `openim.{command}`. */
+  subject?: string;
+  /** NATS: JetStream stream name; Redis: stream key (default `openim:events`). */
+  stream?: string;
+  /** NATS: create the stream if it does not exist. */
+  createStream?: boolean;
+  /** Redis: XADD MAXLEN ~ cap. */
+  maxLen?: number;
+  /** Redis: a consumer group to keep in existence. */
+  group?: string;
+}
+
+export class SinkConfigError extends Error {}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function fail(where: string, message: string): never {
+  throw new SinkConfigError(`sink ${where}: ${message}`);
+}
+
+function stringList(where: string, key: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(where, `${key} must be a list of strings`);
+  return value as string[];
+}
+
+/** Reads one sink of the config file (or of `--sink NAME=URL`), naming the sink and the key at fault on error. */
+export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`#${index + 1}`, 'must be a mapping');
+  const entry = raw as Record<string, unknown>;
+  const name = entry['name'];
+  if (typeof name !== 'string' || !NAME.test(name)) fail(`#${index + 1}`, 'name must be 1-64 letters, digits, _ . -');
+  const url = entry['url'];
+  if (typeof url !== 'string' || !/^(https?|nats|redis|rediss):\/\//.test(url)) fail(name, 'url must be http(s)://, nats:// or redis://');
+  const known = ['name', 'url', 'commands', 'secrets', 'timeout', 'retrySchedule', 'concurrency', 'subject', 'stream', 'createStream', 'maxLen', 'group'];
+  const unknown = Object.keys(entry).filter((key) => !known.includes(key));
+  if (unknown.length > 0) fail(name, `unknown key(s) ${unknown.join(', ')}`);
+
+  const commands = stringList(name, 'commands', entry['commands']);
+  const notCommands = commands?.filter((c) => !isCallbackCommand(c)) ?? [];
+  if (notCommands.length > 0) fail(name, `not OpenIM commands: ${notCommands.join(', ')}`);
+  const secrets = stringList(name, 'secrets', entry['secrets']);
+  if (secrets?.some((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s))) fail(name, 'secrets must look like whsec_<base64>');
+  const schedule = entry['retrySchedule'];
+  if (schedule !== undefined && !Array.isArray(schedule)) fail(name, 'retrySchedule must be a list of durations');
+
+  const config: SinkConfig = {
+    name,
+    url,
+    retrySchedule: schedule === undefined ? [...DEFAULT_RETRY_SCHEDULE_MS] : (schedule as (string | number)[]).map((d) => parseDuration(d)),
+  };
+  if (commands) config.commands = commands;
+  if (secrets) config.secrets = secrets;
+  if (entry['timeout'] !== undefined) config.timeoutMs = parseDuration(entry['timeout'] as string | number);
+  for (const key of ['concurrency', 'maxLen'] as const) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(name, `${key} must be a positive integer`);
+    config[key] = value;
+  }
+  for (const key of ['subject', 'stream', 'group'] as const) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') fail(name, `${key} must be a non-empty string`);
+    config[key] = value;
+  }
+  if (entry['createStream'] !== undefined) config.createStream = entry['createStream'] === true;
+  return config;
+}
+
+/** `NAME=URL`, the command-line shorthand. */
+export function parseSinkFlag(flag: string, index: number): SinkConfig {
+  const equals = flag.indexOf('=');
+  if (equals < 1) throw new SinkConfigError(`--sink ${flag}: use NAME=URL`);
+  return parseSinkConfig({ name: flag.slice(0, equals), url: flag.slice(equals + 1) }, index);
+}

@@ -1,0 +1,33 @@
+/** One recorded event on its way to a sink. The envelope is built once; every attempt sends the same bytes. */
+export interface OutgoingEvent {
+  /** Stable across attempts and replays: what consumers dedupe by (`webhook-id`, `Nats-Msg-Id`, the Redis field). */
+  readonly eventId: string;
+  readonly callbackCommand: string;
+  readonly operationID: string;
+  /** Epoch ms. */
+  readonly receivedAt: number;
+  /** The envelope's JSON text (see envelope.ts). */
+  readonly body: string;
+}
+
+/**
+ * How an attempt ended:
+ * - `delivered`: the sink confirmed (2xx, PubAck, XADD id);
+ * - `failed`: this event's attempt failed; it is retried on the schedule (`retryAfterMs` if the sink asked for a delay);
+ * - `unavailable`: the sink itself is down (broker unreachable): the event keeps its attempts, the sink backs off;
+ * - `gone`: the endpoint asked never to be called again (HTTP 410): the sink is disabled.
+ */
+export type AttemptResult =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'failed'; readonly error: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'unavailable'; readonly error: string }
+  | { readonly kind: 'gone'; readonly error: string };
+
+export interface Sink {
+  readonly name: string;
+  readonly kind: 'http' | 'nats' | 'redis';
+  /** Where it delivers, without credentials (for logs and the API). */
+  readonly target: string;
+  deliver(event: OutgoingEvent): Promise<AttemptResult>;
+  close(): Promise<void>;
+}

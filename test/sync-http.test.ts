@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
+import type { RunningService } from '../src/service/index.js';
+import type { DeliveryRecord, Page } from '../src/store/index.js';
+import { parseSinkConfig } from '../src/sync/sink-config.js';
+import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
+import { postLikeOpenIM } from './helpers/openim-client.js';
+import { startServiceProcess } from './helpers/service-process.js';
+import { tempDir } from './helpers/temp-dir.js';
+import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
+
+const SECRET = `whsec_${Buffer.from('openim-hooks test secret 0123456789').toString('base64')}`;
+const OLD_SECRET = `whsec_${Buffer.from('the secret being rotated away 0000').toString('base64')}`;
+const dir = tempDir();
+// Short enough for a test, long enough (about 6 s) to outlast the consumer outage below.
+const SCHEDULE = ['50ms', '100ms', '200ms', '400ms', '800ms', '1s', '1s', '1s', '1s', '1s'];
+
+async function sendCallbacks(url: string, prefix: string, count: number): Promise<number> {
+  let acked = 0;
+  for (let i = 0; i < count; i++) {
+    const answer = await postLikeOpenIM(`${url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`${prefix}${i}`, 'peer'), {
+      operationID: `${prefix}-${i}`,
+    }).catch(() => undefined);
+    if (answer?.body === SUCCESS_BODY) acked += 1;
+  }
+  return acked;
+}
+
+describe('HTTP sink through the relay', () => {
+  const consumer = new WebhookConsumer(SECRET);
+  let service: RunningService;
+
+  before(async () => {
+    await consumer.start();
+    service = await startService({
+      ...DEFAULT_CONFIG,
+      port: 0,
+      database: join(dir, 'sync.db'),
+      logLevel: 'silent',
+      allowPrivateSinks: true,
+      sinks: [
+        parseSinkConfig(
+          { name: 'crm', url: consumer.url, secrets: [OLD_SECRET, SECRET], retrySchedule: SCHEDULE },
+          0,
+        ),
+      ],
+    });
+  });
+  after(async () => {
+    await service.close();
+    await consumer.stop();
+  });
+
+  it('delivers every event once, signed so that an independent Standard Webhooks verifier accepts it', async () => {
+    assert.equal(await sendCallbacks(service.url, 'all', 50), 50);
+    assert.ok(await waitFor(() => consumer.owners('all').size === 50), `got ${consumer.owners('all').size} of 50`);
+    assert.equal(consumer.unverified, 0);
+    assert.equal(consumer.duplicates(), 0);
+    const event = [...consumer.events.values()].find((e) => e.payload['ownerUserId'] === 'all0');
+    assert.equal(event?.callbackCommand, SEED_COMMAND);
+    assert.equal(event?.operationID, 'all-0');
+    assert.match(event?.id ?? '', /^evt_[0-9a-f]{32}$/);
+  });
+
+  it('drains the backlog of a consumer that was down for a while, losing nothing', async () => {
+    const port = consumer.port;
+    await consumer.stop();
+    assert.equal(await sendCallbacks(service.url, 'down', 20), 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await consumer.start(port);
+    assert.ok(await waitFor(() => consumer.owners('down').size === 20), `got ${consumer.owners('down').size} of 20`);
+  });
+
+  it('dead-letters after the last retry, and replays dead letters on request', async () => {
+    consumer.status = 500;
+    assert.equal(await sendCallbacks(service.url, 'dead', 3), 3);
+    const dead = async () =>
+      ((await (await fetch(`${service.url}/api/v1/deliveries?status=dead&sink=crm`)).json()) as Page<DeliveryRecord>).items;
+    assert.ok(await waitFor(async () => (await dead()).length === 3), 'three dead letters');
+    assert.equal((await dead())[0]?.attempts, SCHEDULE.length + 1, 'the first attempt and every retry');
+    assert.equal((await dead())[0]?.lastError, 'HTTP 500');
+    consumer.status = 200;
+    const replay = await fetch(`${service.url}/api/v1/replay?dead=true`, { method: 'POST' });
+    assert.deepEqual(await replay.json(), { replayed: 3 });
+    assert.ok(await waitFor(() => consumer.owners('dead').size === 3), 'replayed dead letters arrive');
+    assert.equal((await dead()).length, 0);
+  });
+
+  it('disables the sink when the consumer answers 410 Gone, and says so in /api/v1/sinks', async () => {
+    consumer.status = 410;
+    assert.equal(await sendCallbacks(service.url, 'gone', 1), 1);
+    const state = async () =>
+      ((await (await fetch(`${service.url}/api/v1/sinks`)).json()) as { items: { name: string; state: string; backlog: number }[] }).items[0];
+    assert.ok(await waitFor(async () => (await state())?.state === 'disabled'), 'sink disabled');
+    assert.equal((await state())?.backlog, 1, 'the event stays pending, not dropped');
+  });
+});
+
+describe('the relay killed mid-run', () => {
+  it('loses nothing: after SIGKILL and restart every acknowledged event reaches the consumer', async () => {
+    const consumer = new WebhookConsumer(SECRET);
+    await consumer.start();
+    const args = ['--database', join(dir, 'kill.db'), '--sink', `crm=${consumer.url}`, '--sink-secret', `crm=${SECRET}`, '--allow-private-sinks'];
+    let service = await startServiceProcess(args);
+    try {
+      const sending = sendCallbacks(service.url, 'kill', 200);
+      await waitFor(() => consumer.owners('kill').size >= 20);
+      await service.stop('SIGKILL');
+      const acked = await sending;
+      service = await startServiceProcess(args, { port: service.port });
+      // Only what was acknowledged is promised; each acknowledged owner id is kill0..kill{n}.
+      const stored = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as Page<{ payload: { ownerUserId: string } }>;
+      const expected = new Set(stored.items.map((e) => e.payload.ownerUserId));
+      assert.ok(expected.size >= acked, 'every acknowledged callback was stored');
+      assert.ok(await waitFor(() => consumer.owners('kill').size === expected.size), `${consumer.owners('kill').size} of ${expected.size}`);
+      assert.equal(consumer.unverified, 0);
+    } finally {
+      await service.stop();
+      await consumer.stop();
+    }
+  });
+});
