@@ -1,12 +1,13 @@
 import { createHttpSink } from './http-sink.js';
 import type { SinkConfig } from './sink-config.js';
 import type { Sink } from './sink.js';
+import type { SinkWarnings } from './nats-sink.js';
 
 /**
  * The sink a configuration names, by its URL's scheme. Broker clients are loaded only when a sink of their kind is
  * configured, so a receiver without NATS or Redis sinks never loads their drivers.
  */
-export async function createSink(config: SinkConfig, allowPrivate: boolean): Promise<Sink> {
+export async function createSink(config: SinkConfig, allowPrivate: boolean, logger: SinkWarnings): Promise<Sink> {
   const scheme = new URL(config.url).protocol;
   if (scheme === 'http:' || scheme === 'https:') {
     return createHttpSink({
@@ -22,6 +23,7 @@ export async function createSink(config: SinkConfig, allowPrivate: boolean): Pro
     return createNatsSink({
       name: config.name,
       url: config.url,
+      logger,
       ...(config.subject ? { subject: config.subject } : {}),
       ...(config.stream ? { stream: { name: config.stream, create: config.createStream ?? false } } : {}),
     });
@@ -30,6 +32,7 @@ export async function createSink(config: SinkConfig, allowPrivate: boolean): Pro
   return createRedisSink({
     name: config.name,
     url: config.url,
+    logger,
     ...(config.stream ? { stream: config.stream } : {}),
     ...(config.maxLen !== undefined ? { maxLen: config.maxLen } : {}),
     ...(config.group ? { group: config.group } : {}),

@@ -184,9 +184,12 @@ class Lane {
         return { deliveryId, outcome: 'retry', at, nextAttemptAt: at + delay, error: result.error };
       }
       case 'unavailable':
-        // The broker is down, not this event: keep its attempts, pause the whole lane (1 s doubling to 30 s).
-        this.outages += 1;
-        this.pausedUntil = Math.max(this.pausedUntil, at + withJitter(Math.min(30_000, 1_000 * 2 ** (this.outages - 1))));
+        // The broker is down, not this event: keep its attempts, pause the whole lane (1 s doubling to 15 s). The
+        // attempts in flight when it went down all fail together: they count as one outage, not as many.
+        if (at >= this.pausedUntil) {
+          this.outages += 1;
+          this.pausedUntil = at + withJitter(Math.min(15_000, 1_000 * 2 ** (this.outages - 1)));
+        }
         this.state = 'backing-off';
         this.noteError(result.error);
         return undefined;

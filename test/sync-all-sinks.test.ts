@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
+import type { RunningService } from '../src/service/index.js';
+import { parseSinkConfig } from '../src/sync/sink-config.js';
+import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
+import { startNatsServer, startRedisServer } from './helpers/brokers.js';
+import type { BrokerServer } from './helpers/brokers.js';
+import { postLikeOpenIM } from './helpers/openim-client.js';
+import { tempDir } from './helpers/temp-dir.js';
+import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
+
+const SECRET = `whsec_${Buffer.from('all sinks test secret 0123456789ab').toString('base64')}`;
+const dir = tempDir();
+const SCHEDULE = ['50ms', '100ms', '200ms', '400ms', '800ms', '1s', '1s', '1s', '1s', '1s'];
+
+/** Event ids as a consumer deduping by id sees them in the JetStream stream (`Nats-Msg-Id`). */
+async function natsIds(url: string): Promise<string[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const consumer = await jetstream(nc).consumers.get('OPENIM');
+    const ids: string[] = [];
+    const messages = await consumer.fetch({ max_messages: 10_000, expires: 2_000 });
+    for await (const message of messages) {
+      ids.push(message.headers?.get('Nats-Msg-Id') ?? '');
+      if (message.info.pending === 0) break;
+    }
+    return ids;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Event ids as a consumer deduping by id sees them in the Redis stream (the `id` field). */
+async function redisIds(url: string): Promise<string[]> {
+  const redis = new Redis(url);
+  try {
+    const entries = await redis.xrange('openim:events', '-', '+');
+    return entries.map(([, fields]) => fields[fields.indexOf('id') + 1] ?? '');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function missingAndDuplicated(expected: Set<string>, seen: string[]): { missing: number; duplicated: number } {
+  const unique = new Set(seen);
+  return { missing: [...expected].filter((id) => !unique.has(id)).length, duplicated: seen.length - unique.size };
+}
+
+// Started at the top of the file: the harness registers their clean-up with node:test's `after`.
+const nats: BrokerServer = await startNatsServer();
+const redis: BrokerServer = await startRedisServer();
+
+describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () => {
+  const consumer = new WebhookConsumer(SECRET);
+  let service: RunningService;
+
+  before(async () => {
+    await consumer.start();
+    service = await startService({
+      ...DEFAULT_CONFIG,
+      port: 0,
+      database: join(dir, 'all.db'),
+      logLevel: 'silent',
+      allowPrivateSinks: true,
+      sinks: [
+        parseSinkConfig({ name: 'crm', url: consumer.url, secrets: [SECRET], retrySchedule: SCHEDULE }, 0),
+        parseSinkConfig({ name: 'bus', url: nats.url, stream: 'OPENIM', createStream: true, retrySchedule: SCHEDULE }, 1),
+        parseSinkConfig({ name: 'cache', url: redis.url, group: 'workers', retrySchedule: SCHEDULE }, 2),
+      ],
+    });
+  });
+  after(async () => {
+    await service.close();
+    await consumer.stop();
+  });
+
+  async function backlogs(): Promise<Record<string, number>> {
+    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as { items: { name: string; backlog: number }[] };
+    return Object.fromEntries(sinks.items.map((s) => [s.name, s.backlog]));
+  }
+
+  async function send(prefix: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const answer = await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`${prefix}${i}`, 'peer'), {
+        operationID: `${prefix}-${i}`,
+      });
+      assert.equal(answer.body, SUCCESS_BODY);
+    }
+  }
+
+  it('a consumer deduping by event id sees 0 missing and 0 duplicates at each sink, through broker restarts', async () => {
+    await send('a', 60);
+    // Both brokers stop mid-run (the Redis one loses its process, not its fsynced AOF) and come back later.
+    await Promise.all([nats.stop(), redis.stop('SIGKILL')]);
+    await send('b', 40);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all([nats.restart(), redis.restart()]);
+    assert.ok(
+      await waitFor(async () => Object.values(await backlogs()).every((n) => n === 0), 30_000),
+      `backlogs drained: ${JSON.stringify(await backlogs())}`,
+    );
+
+    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as { items: { idempotencyKey: string }[] };
+    const expected = new Set(events.items.map((e) => `evt_${e.idempotencyKey.slice(0, 32)}`));
+    assert.equal(expected.size, 100);
+    assert.deepEqual(missingAndDuplicated(expected, [...consumer.deliveries.keys()]), { missing: 0, duplicated: 0 });
+    assert.deepEqual(missingAndDuplicated(expected, await natsIds(nats.url)), { missing: 0, duplicated: 0 });
+    const fromRedis = await redisIds(redis.url);
+    assert.equal(missingAndDuplicated(expected, fromRedis).missing, 0);
+    // XADD appends: a retry of an entry whose acknowledgement was lost may repeat it; deduping by id removes it.
+    assert.equal(new Set(fromRedis).size, 100);
+  });
+});
