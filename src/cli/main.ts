@@ -1,8 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openStore } from '../store/index.js';
-import type { ConversationFilter, EventFilter, Store } from '../store/index.js';
+import type { ConversationFilter, EventFilter, ReplaySelection, Store } from '../store/index.js';
 import { resolveConfig, startService } from '../service/index.js';
 import { printRows } from './output.js';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 function integerArg(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('must be an integer');
@@ -72,8 +76,38 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
     )
-    .action(async (flags: Record<string, string | undefined>) => {
-      const config = resolveConfig({ flags, env: process.env });
+    .option('--path-secrets <list>', 'secret path segments, comma-separated (prefer OPENIM_HOOKS_PATH_SECRETS)')
+    .option('--basic-auth <list>', 'HTTP Basic user:password pairs, comma-separated (prefer the environment)')
+    .option('--allow-ips <list>', 'addresses or CIDR ranges allowed to post callbacks')
+    .option('--trusted-proxies <list>', 'proxies whose X-Forwarded-For is believed')
+    .addOption(
+      new Option('--signature-algorithm <alg>', 'OpenIM commercial signature over the nonce').choices([
+        'none',
+        'hmac-sha1',
+        'hmac-sha256',
+        'hmac-sha512',
+        'rsa-sha256',
+        'ecdsa-sha256',
+      ]),
+    )
+    .option('--signature-keys <list>', 'HMAC secrets or PEM public key files, comma-separated')
+    .option('--signature-header <name>', 'signature header (default x-signature)')
+    .option('--nonce-header <name>', 'nonce header (default x-nonce)')
+    .option('--timestamp-header <name>', "header with the nonce's time (default: digits inside the nonce)")
+    .option('--signature-tolerance-seconds <s>', 'freshness window (default 300)')
+    .option('--body-hmac-secrets <list>', 'secrets of the body-binding HMAC of our emitter')
+    .option('--api-tokens <list>', 'bearer tokens of the query API')
+    .option('--allow-unauthenticated', 'listen on a non-loopback address without callback authentication')
+    .option('--headers-timeout-ms <ms>', 'time to receive request headers (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time to receive a whole request (default 30000)')
+    .option('--max-concurrent-requests <n>', 'callbacks in flight at once (default 256)')
+    .option('--rate-limit-per-ip <n>', 'callbacks per second per client address (default 0 = unlimited)')
+    .option('--sink <NAME=URL>', 'forward events to http(s)://, nats:// or redis:// (repeatable)', collect)
+    .option('--sink-secret <NAME=whsec_...>', 'Standard Webhooks signing secret of an HTTP sink (repeatable)', collect)
+    .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
+    .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
+      // One flag per sink reads better than a plural; the settings are lists.
+      const config = resolveConfig({ flags: { ...flags, sinks: sink, sinkSecrets: sinkSecret }, env: process.env });
       const service = await startService(config);
       const stop = (signal: string) => {
         service.logger.info({ signal }, 'shutting down: draining in-flight callbacks');
@@ -148,6 +182,45 @@ export function buildProgram(): Command {
         const page = await store.listEvents(filter);
         printRows(page.items, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], { json: o.json, jsonValue: page });
         if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+      });
+    });
+
+  storeCommand(program, 'sinks', 'each configured sink: backlog, oldest pending, delivered, dead').action(async (o) => {
+    const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
+    await withStore(o, async (store) => {
+      const now = Date.now();
+      const items = await Promise.all(
+        config.sinks.map(async (sink) => {
+          const backlog = await store.sinkBacklog(sink.name);
+          const oldest = backlog.oldestPendingAt;
+          return { name: sink.name, url: sink.url, backlog: backlog.pending, oldestPendingAgeMs: oldest === null ? null : now - oldest, delivered: backlog.delivered, dead: backlog.dead };
+        }),
+      );
+      printRows(items, ['name', 'backlog', 'oldestPendingAgeMs', 'delivered', 'dead'], { json: o.json, jsonValue: { items } });
+    });
+  });
+
+  storeCommand(program, 'replay', 'send events again: one (--event), a time range, or every dead letter')
+    .option('--event <id>', 'the event id', integerArg)
+    .option('--received-after <time>', 'events received at or after (ISO 8601 or epoch ms)', timeArg)
+    .option('--received-before <time>', 'events received before', timeArg)
+    .option('--dead', 'every dead-lettered delivery')
+    .option('--sink <name>', 'only this sink')
+    .action(async (o) => {
+      const selection: ReplaySelection = defined({
+        eventId: o.event,
+        from: o.receivedAfter,
+        to: o.receivedBefore,
+        dead: o.dead ? true : undefined,
+        sink: o.sink,
+      });
+      if (Object.keys(selection).every((key) => key === 'sink')) {
+        throw new InvalidArgumentError('say what to replay: --event, --received-after/--received-before or --dead');
+      }
+      await withStore(o, async (store) => {
+        const replayed = await store.replay(selection);
+        if (o.json) process.stdout.write(`${JSON.stringify({ replayed })}\n`);
+        else process.stdout.write(`${replayed} deliveries queued again; a running relay picks them up within a second\n`);
       });
     });
 

@@ -76,6 +76,24 @@ export const ERROR_CODES = {
     errMsg: 'invalid query',
     fix: 'A query API parameter is malformed; `errDlt` names it.',
   },
+  UNAUTHORIZED: {
+    errCode: 29013,
+    status: 401,
+    errMsg: 'unauthorized',
+    fix: 'The request failed the configured authentication (path secret, HTTP Basic, IP allow-list, signature, body HMAC, or the query API bearer token); `errDlt` says which check. See SECURITY.md.',
+  },
+  TOO_MANY_REQUESTS: {
+    errCode: 29014,
+    status: 429,
+    errMsg: 'too many requests',
+    fix: 'This client address exceeded `rateLimitPerIp` requests per second. Raise the limit or put OpenIM on its own address.',
+  },
+  OVERLOADED: {
+    errCode: 29015,
+    status: 503,
+    errMsg: 'too many concurrent requests',
+    fix: 'More than `maxConcurrentRequests` requests were in flight; OpenIM goes on (nextCode 0). Raise the cap or find what slows the store.',
+  },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

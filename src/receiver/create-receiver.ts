@@ -17,6 +17,9 @@ import type {
   ResponsePackage,
 } from '../protocol/index.js';
 import { acceptCallback } from './accept-callback.js';
+import { createAuthenticator } from './auth/index.js';
+import type { AuthOptions } from './auth/index.js';
+import { createAdmission } from './limits/create-admission.js';
 import type { CallbackEvent, CallbackHandlers, Decision } from './handlers.js';
 import { errorAnswer, packageAnswer } from './json-answer.js';
 import type { JsonAnswer } from './json-answer.js';
@@ -38,12 +41,29 @@ export interface ReceiverOptions {
    * (OpenIM's own `failedContinue` is dead since v3.7.0), `closed` rejects it. Default `open`.
    */
   beforeFailure?: 'open' | 'closed';
+  /**
+   * Who may call: secret path segment, HTTP Basic, IP allow-list (with trusted proxies), OpenIM commercial
+   * signature, body HMAC. Every configured check must pass; a failure answers 401 and records nothing. Default none.
+   */
+  auth?: AuthOptions;
+  /** Requests in flight at once; more are answered 503 with the JSON package (adapters call `admit`). Default 256. */
+  maxConcurrentRequests?: number;
+  /** Requests per second per client address; 0 = unlimited (default). */
+  rateLimitPerIp?: number;
   now?: () => number;
 }
+
+/** Whether a request may start, decided before its body is read. */
+export type Admitted =
+  { readonly ok: true; release(): void } | { readonly ok: false; readonly response: RawResponse };
 
 export interface Receiver {
   readonly basePath: string;
   readonly maxBodyBytes: number;
+  /** True when some authentication is configured. */
+  readonly authenticates: boolean;
+  /** Concurrency cap and rate limit, checked before the body is read; call `release()` after answering. */
+  admit(request: Pick<RawRequest, 'header' | 'remoteAddress'>): Admitted;
   /** From one raw request to its answer. Never throws: every outcome is a JSON response package. */
   handle(request: RawRequest): Promise<RawResponse>;
 }
@@ -79,8 +99,32 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const failClosed = options.beforeFailure === 'closed';
   const now = options.now ?? Date.now;
   const { recorder, handlers = {} } = options;
+  const authenticator = createAuthenticator({ ...options.auth, now: options.auth?.now ?? now }, basePath);
+  const admission = createAdmission({
+    ...(options.maxConcurrentRequests === undefined
+      ? {}
+      : { maxConcurrentRequests: options.maxConcurrentRequests }),
+    ...(options.rateLimitPerIp === undefined ? {} : { rateLimitPerIp: options.rateLimitPerIp }),
+    now,
+  });
 
-  async function process(callback: AcceptedCallback): Promise<{ record?: RecordResult; decision?: Decision | void }> {
+  function refusal(error: ErrorName, detail: string, operationID: string, command?: string): RawResponse {
+    const answer = errorAnswer(error, detail);
+    return { ...answer, outcome: outcomeOf(command, operationID, answer.status, { error, detail }) };
+  }
+
+  function admit(request: Pick<RawRequest, 'header' | 'remoteAddress'>): Admitted {
+    const admitted = admission.admit(authenticator.clientOf(request.remoteAddress, request.header));
+    if (admitted.ok) return admitted;
+    return {
+      ok: false,
+      response: refusal(admitted.error, admitted.detail, request.header('operationid') ?? ''),
+    };
+  }
+
+  async function process(
+    callback: AcceptedCallback,
+  ): Promise<{ record?: RecordResult; decision?: Decision | void }> {
     let record: RecordResult | undefined;
     try {
       if (recorder) record = await recorder.record(callback);
@@ -88,8 +132,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       throw new StageError('record', error);
     }
     const handler = handlers[callback.command as ConversationCommand] as
-      | ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>)
-      | undefined;
+      ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>) | undefined;
     if (!handler || !callback.conversation) return record ? { record } : {};
     try {
       const decision = await handler({
@@ -105,19 +148,36 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     }
   }
 
-  function failure(callback: AcceptedCallback, error: unknown): { answer: JsonAnswer; name: ErrorName; detail: string } {
+  function failure(
+    callback: AcceptedCallback,
+    error: unknown,
+  ): { answer: JsonAnswer; name: ErrorName; detail: string } {
     const stage: Stage = error instanceof StageError ? error.stage : 'handler';
     const name = STAGE_ERRORS[stage];
     const detail = error instanceof Error ? error.message : String(error);
     const { status, errCode, errMsg } = ERROR_CODES[name];
     if (callback.kind === 'before' && failClosed) {
-      return { answer: packageAnswer(status, rejectResponse({ errCode, errMsg, errDlt: detail })), name, detail };
+      return {
+        answer: packageAnswer(status, rejectResponse({ errCode, errMsg, errDlt: detail })),
+        name,
+        detail,
+      };
     }
     return { answer: packageAnswer(status, errorResponse(errCode, errMsg, detail)), name, detail };
   }
 
   async function handle(request: RawRequest): Promise<RawResponse> {
-    const acceptance = acceptCallback(request, { basePath, maxBodyBytes, now });
+    let url = request.url;
+    if (authenticator.configured) {
+      const auth = authenticator.authenticate(request);
+      if (!auth.ok) return refusal('UNAUTHORIZED', auth.detail, request.header('operationid') ?? '');
+      url = auth.url;
+    }
+    const acceptance = acceptCallback(url === request.url ? request : { ...request, url }, {
+      basePath,
+      maxBodyBytes,
+      now,
+    });
     if (!acceptance.ok) {
       const answer = errorAnswer(acceptance.error, acceptance.detail);
       return {
@@ -130,7 +190,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     }
     const callback = acceptance.callback;
     const work = process(callback);
-    const result = callback.kind === 'before' ? await withDeadline(work, beforeDeadlineMs) : await settle(work);
+    const result =
+      callback.kind === 'before' ? await withDeadline(work, beforeDeadlineMs) : await settle(work);
     if (!result.ok) {
       const { answer, name, detail } = failure(callback, result.error);
       return {
@@ -145,19 +206,29 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     const { record, decision } = result.value;
     const decided = decisionPackage(decision);
     if (!decided.ok) {
-      const { answer, name, detail } = failure(callback, new StageError('handler', new Error(decided.detail)));
+      const { answer, name, detail } = failure(
+        callback,
+        new StageError('handler', new Error(decided.detail)),
+      );
       return {
         ...answer,
-        outcome: outcomeOf(callback.command, callback.operationID, answer.status, { error: name, detail, record }),
+        outcome: outcomeOf(callback.command, callback.operationID, answer.status, {
+          error: name,
+          detail,
+          record,
+        }),
       };
     }
     return {
       ...packageAnswer(200, decided.pkg),
-      outcome: outcomeOf(callback.command, callback.operationID, 200, { record, warnings: callback.warnings }),
+      outcome: outcomeOf(callback.command, callback.operationID, 200, {
+        record,
+        warnings: callback.warnings,
+      }),
     };
   }
 
-  return { basePath, maxBodyBytes, handle };
+  return { basePath, maxBodyBytes, authenticates: authenticator.configured, admit, handle };
 }
 
 async function settle<T>(work: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
@@ -168,7 +239,9 @@ async function settle<T>(work: Promise<T>): Promise<{ ok: true; value: T } | { o
   }
 }
 
-function decisionPackage(decision: Decision | void): { ok: true; pkg: ResponsePackage } | { ok: false; detail: string } {
+function decisionPackage(
+  decision: Decision | void,
+): { ok: true; pkg: ResponsePackage } | { ok: false; detail: string } {
   if (!decision || decision.action === 'continue') {
     const overrides: ConversationOverrides = decision?.overrides ?? {};
     const errors = checkFields(
@@ -176,7 +249,12 @@ function decisionPackage(decision: Decision | void): { ok: true; pkg: ResponsePa
       overrides as Record<string, unknown>,
     );
     if (errors.length > 0) return { ok: false, detail: `invalid overrides: ${describeFieldErrors(errors)}` };
-    const known = Object.fromEntries(OVERRIDE_FIELD_SPECS.filter((s) => s.name in overrides).map((s) => [s.name, (overrides as Record<string, unknown>)[s.name]]));
+    const known = Object.fromEntries(
+      OVERRIDE_FIELD_SPECS.filter((s) => s.name in overrides).map((s) => [
+        s.name,
+        (overrides as Record<string, unknown>)[s.name],
+      ]),
+    );
     return { ok: true, pkg: continueResponse(known as ConversationOverrides) };
   }
   try {
@@ -190,7 +268,12 @@ function outcomeOf(
   command: string | undefined,
   operationID: string,
   status: number,
-  extra: { error?: ErrorName; detail?: string; record?: RecordResult | undefined; warnings?: readonly string[] },
+  extra: {
+    error?: ErrorName;
+    detail?: string;
+    record?: RecordResult | undefined;
+    warnings?: readonly string[];
+  },
 ): Outcome {
   return {
     command,

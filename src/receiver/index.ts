@@ -1,5 +1,6 @@
 export { createReceiver } from './create-receiver.js';
-export type { Receiver, ReceiverOptions } from './create-receiver.js';
+export type { Admitted, Receiver, ReceiverOptions } from './create-receiver.js';
+export * from './auth/index.js';
 export { continueWith, reject } from './handlers.js';
 export type { CallbackEvent, CallbackHandlers, Decision } from './handlers.js';
 export { toNodeListener, handleNodeRequest, writeRawResponse } from './node-adapter.js';

@@ -9,6 +9,8 @@ export interface RawRequest {
   readonly header: (name: string) => string | undefined;
   /** The body exactly as received, or null when it grew past the receiver's `maxBodyBytes` while streaming. */
   readonly body: Uint8Array | null;
+  /** The socket's peer address (for the IP allow-list and rate limits); X-Forwarded-For is read only from trusted proxies. */
+  readonly remoteAddress?: string | undefined;
 }
 
 /** What happened to one request, for logs and metrics: never the payload itself (it holds user data). */

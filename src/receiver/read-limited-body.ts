@@ -25,6 +25,8 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyR
       size += chunk.byteLength;
       if (size <= limit) return void chunks.push(chunk);
       req.off('data', onData);
+      // Stop reading: whatever follows stays in the kernel until the adapter decides (answer, then close).
+      req.pause();
       chunks.length = 0;
       resolve({ ok: false, reason: 'too-large' });
     };

@@ -12,6 +12,27 @@ import { readLimitedBody } from './read-limited-body.js';
  */
 export function toFetchHandler(receiver: Receiver, options: AdapterOptions = {}) {
   return async function openimCallbackHandler(request: Request): Promise<Response> {
+    const header = (name: string) => request.headers.get(name) ?? undefined;
+    const remoteAddress = options.remoteAddress?.(request);
+    const admitted = receiver.admit({ header, remoteAddress });
+    if (!admitted.ok) {
+      await request.body?.cancel().catch(() => undefined);
+      options.onOutcome?.(admitted.response.outcome);
+      const { status, headers, body } = admitted.response;
+      return new Response(body, { status, headers });
+    }
+    try {
+      return await answer(request, header, remoteAddress);
+    } finally {
+      admitted.release();
+    }
+  };
+
+  async function answer(
+    request: Request,
+    header: (name: string) => string | undefined,
+    remoteAddress: string | undefined,
+  ) {
     const declared = Number(request.headers.get('content-length'));
     const read =
       declared > receiver.maxBodyBytes
@@ -23,11 +44,12 @@ export function toFetchHandler(receiver: Receiver, options: AdapterOptions = {})
     const response = await receiver.handle({
       method: request.method,
       url: url.pathname + url.search,
-      header: (name) => request.headers.get(name) ?? undefined,
+      header,
       body: read.ok ? read.body : null,
+      remoteAddress,
     });
     if (!read.ok) await request.body?.cancel().catch(() => undefined);
     options.onOutcome?.(response.outcome);
     return new Response(response.body, { status: response.status, headers: response.headers });
-  };
+  }
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { parseSinkConfig, parseSinkFlag, SinkConfigError } from '../sync/sink-config.js';
+import type { SinkConfig } from '../sync/sink-config.js';
 
 /** Everything `openim-hooks serve` needs, resolved once: flags, then OPENIM_HOOKS_* variables, then file, then defaults. */
 export interface ServiceConfig {
@@ -13,6 +15,31 @@ export interface ServiceConfig {
   beforeDeadlineMs: number;
   beforeFailure: 'open' | 'closed';
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Authentication (SECURITY.md). Lists: comma-separated in flags and environment, arrays in the file. */
+  pathSecrets: string[];
+  basicAuth: string[];
+  allowIps: string[];
+  trustedProxies: string[];
+  signatureAlgorithm: 'none' | 'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512' | 'rsa-sha256' | 'ecdsa-sha256';
+  signatureKeys: string[];
+  signatureHeader: string;
+  nonceHeader: string;
+  timestampHeader: string;
+  signatureToleranceSeconds: number;
+  bodyHmacSecrets: string[];
+  apiTokens: string[];
+  allowUnauthenticated: boolean;
+  /** Limits. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConcurrentRequests: number;
+  rateLimitPerIp: number;
+  /** Where recorded events are forwarded (the relay); `NAME=URL` in flags and environment, mappings in the file. */
+  sinks: SinkConfig[];
+  /** `NAME=whsec_…`: Standard Webhooks signing secrets of HTTP sinks, several per sink during a rotation. */
+  sinkSecrets: string[];
+  /** Let sinks reach loopback and private addresses (SSRF guard off). */
+  allowPrivateSinks: boolean;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -24,6 +51,26 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   beforeDeadlineMs: 1000,
   beforeFailure: 'open',
   logLevel: 'info',
+  pathSecrets: [],
+  basicAuth: [],
+  allowIps: [],
+  trustedProxies: [],
+  signatureAlgorithm: 'none',
+  signatureKeys: [],
+  signatureHeader: 'x-signature',
+  nonceHeader: 'x-nonce',
+  timestampHeader: '',
+  signatureToleranceSeconds: 300,
+  bodyHmacSecrets: [],
+  apiTokens: [],
+  allowUnauthenticated: false,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConcurrentRequests: 256,
+  rateLimitPerIp: 0,
+  sinks: [],
+  sinkSecrets: [],
+  allowPrivateSinks: false,
 };
 
 type Key = keyof ServiceConfig;
@@ -31,7 +78,11 @@ type Key = keyof ServiceConfig;
 /** Each setting: its environment variable and how to read a raw (string or file) value of it. */
 const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceConfig[K]; doc: string } } = {
   host: { env: 'OPENIM_HOOKS_HOST', parse: text('host'), doc: 'address to listen on' },
-  port: { env: 'OPENIM_HOOKS_PORT', parse: integer('port', 0, 65535), doc: 'port to listen on (0 = any free port)' },
+  port: {
+    env: 'OPENIM_HOOKS_PORT',
+    parse: integer('port', 0, 65535),
+    doc: 'port to listen on (0 = any free port)',
+  },
   basePath: { env: 'OPENIM_HOOKS_BASE_PATH', parse: text('basePath'), doc: 'path of OpenIM `url`' },
   database: { env: 'OPENIM_HOOKS_DATABASE', parse: text('database'), doc: 'SQLite file path' },
   maxBodyBytes: {
@@ -54,6 +105,113 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     parse: oneOf('logLevel', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
     doc: 'pino log level',
   },
+  pathSecrets: {
+    env: 'OPENIM_HOOKS_PATH_SECRETS',
+    parse: list('pathSecrets'),
+    doc: 'secret path segments: OpenIM `url` becomes `…/callbackExample/<secret>`; several for rotation',
+  },
+  basicAuth: {
+    env: 'OPENIM_HOOKS_BASIC_AUTH',
+    parse: list('basicAuth'),
+    doc: 'HTTP Basic `user:password` pairs (OpenIM `url` `http://user:password@host…`)',
+  },
+  allowIps: {
+    env: 'OPENIM_HOOKS_ALLOW_IPS',
+    parse: list('allowIps'),
+    doc: 'client addresses or CIDR ranges allowed to post callbacks',
+  },
+  trustedProxies: {
+    env: 'OPENIM_HOOKS_TRUSTED_PROXIES',
+    parse: list('trustedProxies'),
+    doc: 'proxies (addresses or CIDR) whose X-Forwarded-For is believed',
+  },
+  signatureAlgorithm: {
+    env: 'OPENIM_HOOKS_SIGNATURE_ALGORITHM',
+    parse: oneOf('signatureAlgorithm', [
+      'none',
+      'hmac-sha1',
+      'hmac-sha256',
+      'hmac-sha512',
+      'rsa-sha256',
+      'ecdsa-sha256',
+    ] as const),
+    doc: 'OpenIM commercial edition signature over the nonce header',
+  },
+  signatureKeys: {
+    env: 'OPENIM_HOOKS_SIGNATURE_KEYS',
+    parse: list('signatureKeys'),
+    doc: 'HMAC secrets, or PEM public key files (RSA/ECDSA); several for rotation',
+  },
+  signatureHeader: {
+    env: 'OPENIM_HOOKS_SIGNATURE_HEADER',
+    parse: text('signatureHeader'),
+    doc: 'header holding the signature (hex or base64)',
+  },
+  nonceHeader: {
+    env: 'OPENIM_HOOKS_NONCE_HEADER',
+    parse: text('nonceHeader'),
+    doc: 'header holding the signed nonce',
+  },
+  timestampHeader: {
+    env: 'OPENIM_HOOKS_TIMESTAMP_HEADER',
+    parse: optionalText('timestampHeader'),
+    doc: "header with the nonce's epoch time; empty: the first 10- or 13-digit run inside the nonce",
+  },
+  signatureToleranceSeconds: {
+    env: 'OPENIM_HOOKS_SIGNATURE_TOLERANCE_SECONDS',
+    parse: integer('signatureToleranceSeconds', 1, 86_400),
+    doc: 'freshness window of nonces and timestamps, both directions (replays remembered for twice as long)',
+  },
+  bodyHmacSecrets: {
+    env: 'OPENIM_HOOKS_BODY_HMAC_SECRETS',
+    parse: list('bodyHmacSecrets'),
+    doc: 'secrets of the body-binding HMAC our emitter sends (`x-openim-hooks-signature`)',
+  },
+  apiTokens: {
+    env: 'OPENIM_HOOKS_API_TOKENS',
+    parse: list('apiTokens'),
+    doc: 'bearer tokens of the query API; required when not listening on loopback',
+  },
+  allowUnauthenticated: {
+    env: 'OPENIM_HOOKS_ALLOW_UNAUTHENTICATED',
+    parse: boolean('allowUnauthenticated'),
+    doc: 'start on a non-loopback address with no callback authentication',
+  },
+  headersTimeoutMs: {
+    env: 'OPENIM_HOOKS_HEADERS_TIMEOUT_MS',
+    parse: integer('headersTimeoutMs', 100, 600_000),
+    doc: 'time to receive the request headers (slowloris)',
+  },
+  requestTimeoutMs: {
+    env: 'OPENIM_HOOKS_REQUEST_TIMEOUT_MS',
+    parse: integer('requestTimeoutMs', 100, 600_000),
+    doc: 'time to receive the whole request',
+  },
+  maxConcurrentRequests: {
+    env: 'OPENIM_HOOKS_MAX_CONCURRENT_REQUESTS',
+    parse: integer('maxConcurrentRequests', 1, 1_000_000),
+    doc: 'callbacks in flight at once; more get 503 + JSON package',
+  },
+  rateLimitPerIp: {
+    env: 'OPENIM_HOOKS_RATE_LIMIT_PER_IP',
+    parse: integer('rateLimitPerIp', 0, 1_000_000),
+    doc: 'callbacks per second per client address (0 = unlimited); more get 429',
+  },
+  sinks: {
+    env: 'OPENIM_HOOKS_SINKS',
+    parse: sinkList,
+    doc: 'forward every event to these sinks: `NAME=URL` (repeatable flag; comma-separated variable; see Sync)',
+  },
+  sinkSecrets: {
+    env: 'OPENIM_HOOKS_SINK_SECRETS',
+    parse: list('sinkSecrets'),
+    doc: '`NAME=whsec_…` signing secrets of HTTP sinks (repeatable)',
+  },
+  allowPrivateSinks: {
+    env: 'OPENIM_HOOKS_ALLOW_PRIVATE_SINKS',
+    parse: boolean('allowPrivateSinks'),
+    doc: 'let sinks reach loopback and private addresses (SSRF guard off)',
+  },
 };
 
 export class ConfigError extends Error {}
@@ -62,6 +220,61 @@ function text(name: string) {
   return (raw: unknown): string => {
     if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${name} must be a non-empty string`);
     return raw;
+  };
+}
+
+function optionalText(name: string) {
+  return (raw: unknown): string => {
+    if (typeof raw !== 'string') throw new ConfigError(`${name} must be a string`);
+    return raw;
+  };
+}
+
+/** A list: an array in the file, comma-separated text in flags and environment. Empty entries are refused. */
+function sinkList(raw: unknown): SinkConfig[] {
+  try {
+    const entries = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
+    if (!Array.isArray(entries)) throw new SinkConfigError('sinks must be a list');
+    const sinks = entries.map((entry: unknown, i) => (typeof entry === 'string' ? parseSinkFlag(entry, i) : parseSinkConfig(entry, i)));
+    const names = sinks.map((sink) => sink.name);
+    const repeated = names.find((name, i) => names.indexOf(name) !== i);
+    if (repeated) throw new SinkConfigError(`sink ${repeated} is configured twice`);
+    return sinks;
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Adds each `NAME=whsec_…` to its HTTP sink's secrets. */
+function withSinkSecrets(sinks: SinkConfig[], secrets: string[]): SinkConfig[] {
+  for (const entry of secrets) {
+    const [name, secret] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
+    const sink = sinks.find((s) => s.name === name);
+    if (!sink) throw new ConfigError(`sinkSecrets: no sink named ${JSON.stringify(name)}`);
+    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret)) throw new ConfigError(`sinkSecrets: ${name}'s secret must look like whsec_<base64>`);
+    sink.secrets = [...(sink.secrets ?? []), secret];
+  }
+  return sinks;
+}
+
+function list(name: string) {
+  return (raw: unknown): string[] => {
+    const items =
+      typeof raw === 'string' ? (raw.trim() === '' ? [] : raw.split(',').map((item) => item.trim())) : raw;
+    if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item === '')) {
+      throw new ConfigError(
+        `${name} must be a list of non-empty strings (comma-separated in flags and environment)`,
+      );
+    }
+    return items as string[];
+  };
+}
+
+function boolean(name: string) {
+  return (raw: unknown): boolean => {
+    if (raw === true || raw === 'true' || raw === '1') return true;
+    if (raw === false || raw === 'false' || raw === '0') return false;
+    throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
   };
 }
 
@@ -89,10 +302,13 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${path} must hold a mapping`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`${path} must hold a mapping`);
   const unknown = Object.keys(parsed).filter((key) => !(key in SETTINGS));
   if (unknown.length > 0) throw new ConfigError(`${path}: unknown setting(s) ${unknown.join(', ')}`);
   return parsed as Record<string, unknown>;
@@ -114,7 +330,9 @@ export function resolveConfig({ flags = {}, env = {} }: ConfigSources = {}): Ser
     const raw = flags[key] ?? env[setting.env] ?? file[key];
     resolved[key] = raw === undefined ? DEFAULT_CONFIG[key] : setting.parse(raw);
   }
-  return resolved as unknown as ServiceConfig;
+  const config = resolved as unknown as ServiceConfig;
+  config.sinks = withSinkSecrets(config.sinks, config.sinkSecrets);
+  return config;
 }
 
 /** The settings table of the README: name, flag, environment variable, default, meaning. */
@@ -123,7 +341,12 @@ export function configReference(): { key: Key; flag: string; env: string; defaul
     key,
     flag: `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
     env: SETTINGS[key].env,
-    default: String(DEFAULT_CONFIG[key]),
+    default: showDefault(DEFAULT_CONFIG[key]),
     doc: SETTINGS[key].doc,
   }));
+}
+
+function showDefault(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  return value === '' ? 'none' : String(value);
 }

@@ -9,6 +9,27 @@ export function createLogger(level: ServiceConfig['logLevel'], destination?: Nod
   return pino({ level, base: { service: 'openim-hooks' } }, destination ?? pino.destination({ sync: false }));
 }
 
+/** Refusals a flood produces: logged at most once a second, with how many were left out since the last line. */
+const FLOOD_ERRORS = new Set(['UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'OVERLOADED']);
+const floodState = new WeakMap<Logger, { lastAt: number; suppressed: number }>();
+
+/** True when a flood-prone warning may be written now (≤ 1 line/s per logger); counts the ones it holds back. */
+export function floodWarningAllowed(
+  logger: Logger,
+  now = Date.now(),
+): { allowed: boolean; suppressed: number } {
+  const state = floodState.get(logger) ?? { lastAt: -Infinity, suppressed: 0 };
+  floodState.set(logger, state);
+  if (now - state.lastAt < 1000) {
+    state.suppressed += 1;
+    return { allowed: false, suppressed: state.suppressed };
+  }
+  const suppressed = state.suppressed;
+  state.lastAt = now;
+  state.suppressed = 0;
+  return { allowed: true, suppressed };
+}
+
 /**
  * One line per callback, with its operationID (OpenIM's key to its own logs). Never the payload: it holds user
  * data. A JSON parser's message can quote the body, so that detail stays at debug level.
@@ -22,12 +43,22 @@ export function logOutcome(logger: Logger, outcome: Outcome, elapsedMs: number):
     duplicate: outcome.duplicate,
     ms: Math.round(elapsedMs * 100) / 100,
   };
+  if (outcome.error && FLOOD_ERRORS.has(outcome.error)) {
+    const { allowed, suppressed } = floodWarningAllowed(logger);
+    if (allowed)
+      logger.warn(
+        { ...fields, error: outcome.error, detail: outcome.detail, suppressed },
+        'callback refused (at most one such line per second)',
+      );
+    return;
+  }
   if (outcome.error) {
     const detail = outcome.error === 'INVALID_JSON' ? undefined : outcome.detail;
     logger.warn({ ...fields, error: outcome.error, detail }, 'callback refused');
     if (detail === undefined) logger.debug({ ...fields, detail: outcome.detail }, 'callback refused: detail');
     return;
   }
-  if (outcome.warnings.length > 0) logger.warn({ ...fields, warnings: outcome.warnings }, 'callback inconsistent');
+  if (outcome.warnings.length > 0)
+    logger.warn({ ...fields, warnings: outcome.warnings }, 'callback inconsistent');
   logger.info(fields, outcome.duplicate ? 'callback redelivered' : 'callback recorded');
 }

@@ -10,6 +10,11 @@ import type { ServiceConfig } from './config.js';
 import { createLogger, logOutcome } from './logger.js';
 import type { Logger } from './logger.js';
 import { answerApiRequest, isApiPath } from './query-api.js';
+import { createMetrics } from './metrics.js';
+import { createSink } from '../sync/create-sink.js';
+import { startRelay } from '../sync/relay.js';
+import { apiAuthorization } from './api-authorization.js';
+import { authOptionsOf, checkExposure } from './service-auth.js';
 
 export interface RunningService {
   /** `http://host:port`, with the port actually bound. */
@@ -29,14 +34,48 @@ export interface ServiceOptions {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  writeRawResponse(res, { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+  writeRawResponse(res, {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The receiver, the query API and the health checks on one node:http server. */
-export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: ServiceConfig,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = openStore(config.database);
+  const auth = authOptionsOf(config);
+  const authenticates = Boolean(
+    auth.pathSecrets || auth.basic || auth.allowIps || auth.signature || auth.bodyHmac,
+  );
+  checkExposure(config, authenticates);
+  const authorizeApi = apiAuthorization(config);
+  const store = openStore(config.database, {
+    sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
+  });
+  const metrics = createMetrics(store, config.sinks.map((sink) => sink.name));
+  const relay =
+    config.sinks.length === 0
+      ? undefined
+      : startRelay({
+          outbox: store,
+          logger,
+          observer: metrics.relayObserver,
+          sinks: await Promise.all(
+            config.sinks.map(async (sink) => ({
+              sink: await createSink(sink, config.allowPrivateSinks, logger),
+              schedule: sink.retrySchedule,
+              ...(sink.concurrency !== undefined ? { concurrency: sink.concurrency } : {}),
+            })),
+          ),
+        });
   const receiver = createReceiver({
+    auth,
+    maxConcurrentRequests: config.maxConcurrentRequests,
+    rateLimitPerIp: config.rateLimitPerIp,
     basePath: config.basePath,
     recorder: store,
     maxBodyBytes: config.maxBodyBytes,
@@ -54,26 +93,48 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         await store.checkWritable();
         return sendJson(res, 200, { status: 'ready' });
       } catch (error) {
-        return sendJson(res, 503, { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+        return sendJson(res, 503, {
+          status: 'unavailable',
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }
-    if (isApiPath(pathname)) {
-      const answer = await answerApiRequest(store, req.method ?? 'GET', new URL(target, 'http://localhost'));
+    if (isApiPath(pathname) || pathname === '/metrics') {
+      const denied = authorizeApi(req.headers.authorization);
+      if (denied) return sendJson(res, denied.status, denied.body);
+      if (pathname === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        return void res.end(await metrics.registry.metrics());
+      }
+      const answer = await answerApiRequest(store, req.method ?? 'GET', new URL(target, 'http://localhost'), relay);
       return sendJson(res, answer.status, answer.body);
     }
     const started = performance.now();
     await handleNodeRequest(receiver, req, res, {
-      onOutcome: (outcome) => logOutcome(logger, outcome, performance.now() - started),
+      onOutcome: (outcome) => {
+        logOutcome(logger, outcome, performance.now() - started);
+        metrics.callback(outcome);
+        // A new event has outbox rows: let the relay pick them up now rather than at its next poll.
+        if (outcome.eventId !== undefined && !outcome.duplicate) relay?.wake();
+      },
     });
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errCode: 500, errMsg: 'internal error', errDlt: '' });
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      // Slowloris: a client must send its headers, then its whole request, within these; checked every second.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: req.url }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { errCode: 500, errMsg: 'internal error', errDlt: '' });
+        else res.destroy();
+      });
+    },
+  );
   // OpenIM's Go client keeps connections alive; outlive its idle pool so it rarely meets a closed socket.
   server.keepAliveTimeout = 95_000;
 
@@ -97,6 +158,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
       await drained;
       clearTimeout(timer);
+      await relay?.stop();
       await store.close();
       logger.info('openim-hooks stopped');
       logger.flush();
