@@ -117,22 +117,25 @@ export interface OutboxSink {
   commands: string[] | null;
 }
 
-/** A pending delivery with the event it carries, as the relay needs it. */
+/** A pending delivery, as the relay scans them (the event itself is loaded only for those it sends). */
 export interface OutboxDelivery {
   deliveryId: number;
+  eventId: number;
   sink: string;
   orderingKey: string;
   /** Attempts made so far. */
   attempts: number;
   nextAttemptAt: number;
-  event: {
-    id: number;
-    callbackCommand: string;
-    operationID: string;
-    receivedAt: number;
-    idempotencyKey: string;
-    rawBody: Uint8Array;
-  };
+}
+
+/** What a sink needs of a recorded event. */
+export interface OutboxEvent {
+  id: number;
+  callbackCommand: string;
+  operationID: string;
+  receivedAt: number;
+  idempotencyKey: string;
+  rawBody: Uint8Array;
 }
 
 /** One delivery, as the query API shows it. */
@@ -165,6 +168,7 @@ export interface SinkBacklog {
 export interface Outbox {
   /** The first `limit` pending deliveries of a sink, oldest first, due or not. */
   pendingDeliveries(sink: string, limit: number): Promise<OutboxDelivery[]>;
+  loadEvent(eventId: number): Promise<OutboxEvent | undefined>;
   settleDeliveries(settlements: Settlement[]): Promise<void>;
   /** Puts deliveries back in the queue; resolves with how many. */
   replay(selection: ReplaySelection): Promise<number>;

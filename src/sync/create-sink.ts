@@ -25,7 +25,10 @@ export async function createSink(config: SinkConfig, allowPrivate: boolean, logg
       url: config.url,
       logger,
       ...(config.subject ? { subject: config.subject } : {}),
-      ...(config.stream ? { stream: { name: config.stream, create: config.createStream ?? false } } : {}),
+      // JetStream only acknowledges what a stream captures: with no stream named, use (and make) OPENIM.
+      stream: config.stream
+        ? { name: config.stream, create: config.createStream ?? false }
+        : { name: 'OPENIM', create: config.createStream ?? true },
     });
   }
   const { createRedisSink } = await import('./redis-sink.js');

@@ -1,4 +1,4 @@
-import type { OutboxDelivery } from '../store/index.js';
+import type { OutboxEvent } from '../store/index.js';
 import type { OutgoingEvent } from './sink.js';
 
 /**
@@ -13,8 +13,7 @@ export function sinkEventId(idempotencyKey: string): string {
  * The JSON every sink carries, in OpenIM's own names: our event id, the command, when we received it, OpenIM's
  * operationID, and the payload exactly as OpenIM sent it (parsed once, from the stored bytes).
  */
-export function toOutgoingEvent(delivery: OutboxDelivery): OutgoingEvent {
-  const { event } = delivery;
+export function toOutgoingEvent(event: OutboxEvent): OutgoingEvent {
   const eventId = sinkEventId(event.idempotencyKey);
   const receivedAt = new Date(event.receivedAt).toISOString();
   const payload = Buffer.from(event.rawBody).toString('utf8').trimEnd();

@@ -62,6 +62,8 @@ export function startRelay(options: RelayOptions): Relay {
   };
 }
 
+const MIN_PUMP_GAP_MS = 10;
+
 class Lane {
   private readonly inFlight = new Map<number, string>(); // delivery id -> ordering key
   private readonly settling = new Set<Promise<void>>();
@@ -72,6 +74,8 @@ class Lane {
   private lastErrorAt: number | null = null;
   private lastLogAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
+  private lastPumpAt = 0;
   private pumping = false;
   private again = false;
   private stopped = false;
@@ -104,6 +108,7 @@ class Lane {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
     while (this.settling.size > 0) await Promise.all(this.settling);
     await this.config.sink.close();
   }
@@ -114,8 +119,16 @@ class Lane {
       this.again = true;
       return;
     }
+    // Each look reads the outbox: under load, wakes from new events and settled attempts come by the thousand per
+    // second, and one look every few milliseconds serves them all.
+    const at = Math.max(Date.now() + delayMs, this.lastPumpAt + MIN_PUMP_GAP_MS);
+    if (this.timer && this.timerAt <= at) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pump(), delayMs);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.pump();
+    }, at - Date.now());
   }
 
   private async pump(): Promise<void> {
@@ -124,9 +137,13 @@ class Lane {
     if (now < this.pausedUntil) return this.schedule(this.pausedUntil - now);
     this.state = 'active';
     this.pumping = true;
+    this.lastPumpAt = now;
     let nextDue = now + (this.options.pollIntervalMs ?? 250);
     try {
-      const pending = await this.options.outbox.pendingDeliveries(this.config.sink.name, this.options.window ?? 1000);
+      const pending = await this.options.outbox.pendingDeliveries(
+        this.config.sink.name,
+        this.options.window ?? 1000,
+      );
       const seenKeys = new Set<string>();
       for (const delivery of pending) {
         if (this.inFlight.size >= (this.config.concurrency ?? 32)) break;
@@ -154,31 +171,40 @@ class Lane {
 
   private dispatch(delivery: OutboxDelivery): void {
     this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
-    const done: Promise<void> = this.attempt(delivery).finally(() => {
-      this.inFlight.delete(delivery.deliveryId);
-      this.settling.delete(done);
-      this.schedule(0);
-    });
+    const done: Promise<void> = this.attempt(delivery)
+      .catch((error: unknown) => this.noteError(error instanceof Error ? error.message : String(error)))
+      .finally(() => {
+        this.inFlight.delete(delivery.deliveryId);
+        this.settling.delete(done);
+        this.schedule(0);
+      });
     this.settling.add(done);
   }
 
   private async attempt(delivery: OutboxDelivery): Promise<void> {
     const { sink, schedule } = this.config;
-    const result = await sink.deliver(toOutgoingEvent(delivery));
+    const event = await this.options.outbox.loadEvent(delivery.eventId);
+    if (!event) throw new Error(`delivery ${delivery.deliveryId}: event ${delivery.eventId} is missing`);
+    const result = await sink.deliver(toOutgoingEvent(event));
     const at = Date.now();
-    this.options.observer?.attempt(sink.name, result.kind, at - delivery.event.receivedAt);
+    this.options.observer?.attempt(sink.name, result.kind, at - event.receivedAt);
     const settlement = this.settlementOf(delivery, result, at, schedule);
     if (settlement) await this.options.outbox.settleDeliveries([settlement]);
   }
 
-  private settlementOf(delivery: OutboxDelivery, result: AttemptResult, at: number, schedule: readonly number[]): Settlement | undefined {
+  private settlementOf(
+    delivery: OutboxDelivery,
+    result: AttemptResult,
+    at: number,
+    schedule: readonly number[],
+  ): Settlement | undefined {
     const { deliveryId } = delivery;
     switch (result.kind) {
       case 'delivered':
         this.outages = 0;
         return { deliveryId, outcome: 'delivered', at };
       case 'failed': {
-        this.noteError(`event ${delivery.event.id}: ${result.error}`);
+        this.noteError(`event ${delivery.eventId}: ${result.error}`);
         const delay = nextAttemptDelay(delivery.attempts + 1, schedule, result.retryAfterMs);
         if (delay === undefined) return { deliveryId, outcome: 'dead', at, error: result.error };
         return { deliveryId, outcome: 'retry', at, nextAttemptAt: at + delay, error: result.error };
@@ -196,7 +222,10 @@ class Lane {
       case 'gone':
         this.state = 'disabled';
         this.noteError(result.error);
-        this.options.logger.error({ sink: this.config.sink.name, target: this.config.sink.target }, 'sink disabled: the endpoint answered 410 Gone');
+        this.options.logger.error(
+          { sink: this.config.sink.name, target: this.config.sink.target },
+          'sink disabled: the endpoint answered 410 Gone',
+        );
         return undefined;
     }
   }
@@ -207,6 +236,9 @@ class Lane {
     this.lastErrorAt = Date.now();
     if (this.lastErrorAt - this.lastLogAt < 1000) return;
     this.lastLogAt = this.lastErrorAt;
-    this.options.logger.warn({ sink: this.config.sink.name, error, state: this.state }, 'sink delivery failed');
+    this.options.logger.warn(
+      { sink: this.config.sink.name, error, state: this.state },
+      'sink delivery failed',
+    );
   }
 }

@@ -19,11 +19,10 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
   let closed = false;
 
   const pending = db.prepare(
-    `SELECT d.id AS delivery_id, d.sink, d.ordering_key, d.attempts, d.next_attempt_at,
-            e.id, e.command, e.operation_id, e.received_at, e.idempotency_key, e.body
-     FROM deliveries d JOIN events e ON e.id = d.event_id
-     WHERE d.sink = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?`,
+    `SELECT id, event_id, ordering_key, attempts, next_attempt_at FROM deliveries
+     WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
   );
+  const eventById = db.prepare('SELECT * FROM events WHERE id = ?');
   const backlog = db.prepare(
     `SELECT count(*) AS pending, min(created_at) AS oldest,
        (SELECT count(*) FROM deliveries WHERE sink = @sink AND status = 'delivered') AS delivered,
@@ -90,28 +89,29 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async pendingDeliveries(sink, limit) {
-      const rows = pending.all(sink, limit) as (EventRow & {
-        delivery_id: number;
-        sink: string;
-        ordering_key: string;
-        attempts: number;
-        next_attempt_at: number;
-      })[];
+      const rows = pending.all(sink, limit) as Pick<DeliveryRow, 'id' | 'event_id' | 'ordering_key' | 'attempts' | 'next_attempt_at'>[];
       return rows.map((row) => ({
-        deliveryId: row.delivery_id,
-        sink: row.sink,
+        deliveryId: row.id,
+        eventId: row.event_id,
+        sink,
         orderingKey: row.ordering_key,
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
-        event: {
+      }));
+    },
+
+    async loadEvent(eventId) {
+      const row = eventById.get(eventId) as EventRow | undefined;
+      return (
+        row && {
           id: row.id,
           callbackCommand: row.command,
           operationID: row.operation_id,
           receivedAt: row.received_at,
           idempotencyKey: row.idempotency_key,
           rawBody: row.body,
-        },
-      }));
+        }
+      );
     },
 
     async settleDeliveries(settlements) {
