@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
-import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
-import { parseSinkConfig } from '../src/sync/sink-config.js';
-import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
 import { startNatsServer, startRedisServer } from './helpers/brokers.js';
 import type { BrokerServer } from './helpers/brokers.js';
-import { postLikeOpenIM } from './helpers/openim-client.js';
+import { sendUniqueCallbacks } from './helpers/openim-client.js';
+import { startServiceWithSinks } from './helpers/sync-service.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
 
 const SECRET = `whsec_${Buffer.from('all sinks test secret 0123456789ab').toString('base64')}`;
 const dir = tempDir();
-const SCHEDULE = ['50ms', '100ms', '200ms', '400ms', '800ms', '1s', '1s', '1s', '1s', '1s'];
 
 /** Event ids as a consumer deduping by id sees them in the JetStream stream (`Nats-Msg-Id`). */
 async function natsIds(url: string): Promise<string[]> {
@@ -61,18 +57,11 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
 
   before(async () => {
     await consumer.start();
-    service = await startService({
-      ...DEFAULT_CONFIG,
-      port: 0,
-      database: join(dir, 'all.db'),
-      logLevel: 'silent',
-      allowPrivateSinks: true,
-      sinks: [
-        parseSinkConfig({ name: 'crm', url: consumer.url, secrets: [SECRET], retrySchedule: SCHEDULE }, 0),
-        parseSinkConfig({ name: 'bus', url: nats.url, stream: 'OPENIM', createStream: true, retrySchedule: SCHEDULE }, 1),
-        parseSinkConfig({ name: 'cache', url: redis.url, group: 'workers', retrySchedule: SCHEDULE }, 2),
-      ],
-    });
+    service = await startServiceWithSinks(dir, 'all', [
+      { name: 'crm', url: consumer.url, secrets: [SECRET] },
+      { name: 'bus', url: nats.url, stream: 'OPENIM', createStream: true },
+      { name: 'cache', url: redis.url, group: 'workers' },
+    ]);
   });
   after(async () => {
     await service.close();
@@ -84,20 +73,11 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
     return Object.fromEntries(sinks.items.map((s) => [s.name, s.backlog]));
   }
 
-  async function send(prefix: string, count: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      const answer = await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`${prefix}${i}`, 'peer'), {
-        operationID: `${prefix}-${i}`,
-      });
-      assert.equal(answer.body, SUCCESS_BODY);
-    }
-  }
-
   it('a consumer deduping by event id sees 0 missing and 0 duplicates at each sink, through broker restarts', async () => {
-    await send('a', 60);
+    assert.equal(await sendUniqueCallbacks(service.url, 'a', 60), 60);
     // Both brokers stop mid-run (the Redis one loses its process, not its fsynced AOF) and come back later.
     await Promise.all([nats.stop(), redis.stop('SIGKILL')]);
-    await send('b', 40);
+    assert.equal(await sendUniqueCallbacks(service.url, 'b', 40), 40);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await Promise.all([nats.restart(), redis.restart()]);
     assert.ok(

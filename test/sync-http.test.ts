@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
 import type { DeliveryRecord, Page } from '../src/store/index.js';
-import { parseSinkConfig } from '../src/sync/sink-config.js';
-import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
-import { postLikeOpenIM } from './helpers/openim-client.js';
+import { SEED_COMMAND } from './fixtures/seed.js';
+import { sendUniqueCallbacks } from './helpers/openim-client.js';
+import { startServiceWithSinks, TEST_RETRY_SCHEDULE } from './helpers/sync-service.js';
 import { startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
@@ -14,19 +13,6 @@ import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
 const SECRET = `whsec_${Buffer.from('openim-hooks test secret 0123456789').toString('base64')}`;
 const OLD_SECRET = `whsec_${Buffer.from('the secret being rotated away 0000').toString('base64')}`;
 const dir = tempDir();
-// Short enough for a test, long enough (about 6 s) to outlast the consumer outage below.
-const SCHEDULE = ['50ms', '100ms', '200ms', '400ms', '800ms', '1s', '1s', '1s', '1s', '1s'];
-
-async function sendCallbacks(url: string, prefix: string, count: number): Promise<number> {
-  let acked = 0;
-  for (let i = 0; i < count; i++) {
-    const answer = await postLikeOpenIM(`${url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`${prefix}${i}`, 'peer'), {
-      operationID: `${prefix}-${i}`,
-    }).catch(() => undefined);
-    if (answer?.body === SUCCESS_BODY) acked += 1;
-  }
-  return acked;
-}
 
 describe('HTTP sink through the relay', () => {
   const consumer = new WebhookConsumer(SECRET);
@@ -34,19 +20,7 @@ describe('HTTP sink through the relay', () => {
 
   before(async () => {
     await consumer.start();
-    service = await startService({
-      ...DEFAULT_CONFIG,
-      port: 0,
-      database: join(dir, 'sync.db'),
-      logLevel: 'silent',
-      allowPrivateSinks: true,
-      sinks: [
-        parseSinkConfig(
-          { name: 'crm', url: consumer.url, secrets: [OLD_SECRET, SECRET], retrySchedule: SCHEDULE },
-          0,
-        ),
-      ],
-    });
+    service = await startServiceWithSinks(dir, 'sync', [{ name: 'crm', url: consumer.url, secrets: [OLD_SECRET, SECRET] }]);
   });
   after(async () => {
     await service.close();
@@ -54,7 +28,7 @@ describe('HTTP sink through the relay', () => {
   });
 
   it('delivers every event once, signed so that an independent Standard Webhooks verifier accepts it', async () => {
-    assert.equal(await sendCallbacks(service.url, 'all', 50), 50);
+    assert.equal(await sendUniqueCallbacks(service.url, 'all', 50), 50);
     assert.ok(await waitFor(() => consumer.owners('all').size === 50), `got ${consumer.owners('all').size} of 50`);
     assert.equal(consumer.unverified, 0);
     assert.equal(consumer.duplicates(), 0);
@@ -67,7 +41,7 @@ describe('HTTP sink through the relay', () => {
   it('drains the backlog of a consumer that was down for a while, losing nothing', async () => {
     const port = consumer.port;
     await consumer.stop();
-    assert.equal(await sendCallbacks(service.url, 'down', 20), 20);
+    assert.equal(await sendUniqueCallbacks(service.url, 'down', 20), 20);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await consumer.start(port);
     assert.ok(await waitFor(() => consumer.owners('down').size === 20), `got ${consumer.owners('down').size} of 20`);
@@ -75,11 +49,11 @@ describe('HTTP sink through the relay', () => {
 
   it('dead-letters after the last retry, and replays dead letters on request', async () => {
     consumer.status = 500;
-    assert.equal(await sendCallbacks(service.url, 'dead', 3), 3);
+    assert.equal(await sendUniqueCallbacks(service.url, 'dead', 3), 3);
     const dead = async () =>
       ((await (await fetch(`${service.url}/api/v1/deliveries?status=dead&sink=crm`)).json()) as Page<DeliveryRecord>).items;
     assert.ok(await waitFor(async () => (await dead()).length === 3), 'three dead letters');
-    assert.equal((await dead())[0]?.attempts, SCHEDULE.length + 1, 'the first attempt and every retry');
+    assert.equal((await dead())[0]?.attempts, TEST_RETRY_SCHEDULE.length + 1, 'the first attempt and every retry');
     assert.equal((await dead())[0]?.lastError, 'HTTP 500');
     consumer.status = 200;
     const replay = await fetch(`${service.url}/api/v1/replay?dead=true`, { method: 'POST' });
@@ -90,7 +64,7 @@ describe('HTTP sink through the relay', () => {
 
   it('disables the sink when the consumer answers 410 Gone, and says so in /api/v1/sinks', async () => {
     consumer.status = 410;
-    assert.equal(await sendCallbacks(service.url, 'gone', 1), 1);
+    assert.equal(await sendUniqueCallbacks(service.url, 'gone', 1), 1);
     const state = async () =>
       ((await (await fetch(`${service.url}/api/v1/sinks`)).json()) as { items: { name: string; state: string; backlog: number }[] }).items[0];
     assert.ok(await waitFor(async () => (await state())?.state === 'disabled'), 'sink disabled');
@@ -105,7 +79,7 @@ describe('the relay killed mid-run', () => {
     const args = ['--database', join(dir, 'kill.db'), '--sink', `crm=${consumer.url}`, '--sink-secret', `crm=${SECRET}`, '--allow-private-sinks'];
     let service = await startServiceProcess(args);
     try {
-      const sending = sendCallbacks(service.url, 'kill', 200);
+      const sending = sendUniqueCallbacks(service.url, 'kill', 200);
       await waitFor(() => consumer.owners('kill').size >= 20);
       await service.stop('SIGKILL');
       const acked = await sending;

@@ -1,3 +1,4 @@
+import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from '../fixtures/seed.js';
 import { request } from 'node:http';
 
 export interface Answer {
@@ -36,4 +37,20 @@ export function postLikeOpenIM(
     req.on('error', reject);
     req.end(bytes);
   });
+}
+
+/**
+ * Posts `count` distinct after-callbacks (owners `<prefix>0`, `<prefix>1`, …, operationIDs `<prefix>-<i>`) one after
+ * another, as OpenIM would for new chats; resolves with how many were acknowledged with the success package.
+ */
+export async function sendUniqueCallbacks(serviceUrl: string, prefix: string, count: number): Promise<number> {
+  let acked = 0;
+  for (let i = 0; i < count; i++) {
+    const body = singleChatBody(`${prefix}${i}`, 'peer');
+    const answer = await postLikeOpenIM(`${serviceUrl}/callbackExample/${SEED_COMMAND}`, body, {
+      operationID: `${prefix}-${i}`,
+    }).catch(() => undefined); // refused or cut (a service being killed): not acknowledged
+    if (answer?.body === SUCCESS_BODY) acked += 1;
+  }
+  return acked;
 }
