@@ -98,6 +98,8 @@ function post(id: number): Promise<boolean> {
   });
 }
 
+let upMs = 0;
+let ackedWhileUp = 0;
 let windowStart = Date.now();
 let windowSent = 0;
 let peakRate = 0;
@@ -135,7 +137,11 @@ up = true;
 const started = Date.now();
 const workers = Array.from({ length: CONNECTIONS }, worker);
 for (let k = 0; k < KILLS && Date.now() < deadline; k++) {
-  await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 1600));
+  const upSince = Date.now();
+  const ackedBefore = acked.size;
+  await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 2000));
+  upMs += Date.now() - upSince;
+  ackedWhileUp += acked.size - ackedBefore;
   up = false;
   await kill();
   agent.destroy();
@@ -193,8 +199,10 @@ const report = {
   notDeliveredToSink: notDelivered.length,
   sinkDuplicates: [...delivered.values()].filter((n) => n > 1).length,
   pendingDeliveries,
-  medianRatePerSecond: sortedRates[Math.floor(sortedRates.length / 2)] ?? 0,
-  peakRatePerSecond: peakRate,
+  // Callbacks acknowledged per second while the service was up (between a restart and the next kill).
+  ackedPerSecondWhileUp: Math.round(ackedWhileUp / (upMs / 1000)),
+  medianSentPerSecond: sortedRates[Math.floor(sortedRates.length / 2)] ?? 0,
+  peakSentPerSecond: peakRate,
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 rmSync(dir, { recursive: true, force: true });

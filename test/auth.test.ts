@@ -372,3 +372,41 @@ describe('the service', () => {
     }
   });
 });
+
+describe('hostile input at the edges', () => {
+  it('a query API filter holding SQL matches nothing, and a forged log line in a path stays one escaped JSON value', async () => {
+    const service = await startServiceProcess(['--database', join(tempDir(), 'edges.db')]);
+    try {
+      const url = `${service.url}/callbackExample/${SEED_COMMAND}`;
+      assert.equal((await postLikeOpenIM(url, SEED_BODY, { operationID: 'edge-1' })).status, 200);
+      for (const value of ["' OR 1=1 --", '123228123" OR "1"="1', '%']) {
+        const answer = await fetch(
+          `${service.url}/api/v1/conversations?ownerUserId=${encodeURIComponent(value)}`,
+        );
+        assert.equal(answer.status, 200);
+        assert.deepEqual(((await answer.json()) as { items: unknown[] }).items, []);
+      }
+      const forged = encodeURIComponent('x\n{"level":60,"msg":"forged"}');
+      const refused = await postLikeOpenIM(`${service.url}/callbackExample/${forged}`, SEED_BODY, {
+        operationID: 'edge-2',
+      });
+      assert.equal(refused.status, 404);
+      for (let i = 0; i < 50 && !service.logs().includes('UNKNOWN_COMMAND'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.match(
+        service.logs(),
+        /UNKNOWN_COMMAND.*forged/,
+        'the refusal was logged, the forged text inside it',
+      );
+      const lines = service
+        .logs()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not one JSON line: ${line}`);
+      assert.ok(!lines.some((line) => (JSON.parse(line) as { msg?: string }).msg === 'forged'));
+    } finally {
+      await service.stop();
+    }
+  });
+});
