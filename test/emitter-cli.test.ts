@@ -152,6 +152,19 @@ describe('openim-hooks trigger', () => {
     assert.equal(server.requests.length, 2);
   });
 
+  test('--body-hmac-secret signs every request for the receiver', async () => {
+    await cli('trigger', 'group-chat', '--group', 'g9', '--url', server.url, '--body-hmac-secret', 'k1');
+    for (const request of server.requests) {
+      const headers = request.rawHeaders.map((h) => h.toLowerCase());
+      assert.match(
+        request.rawHeaders[headers.indexOf('x-openim-hooks-signature') + 1] ?? '',
+        /^v1=[0-9a-f]{64}$/,
+      );
+      assert.match(request.rawHeaders[headers.indexOf('x-openim-hooks-timestamp') + 1] ?? '', /^\d+$/);
+    }
+    assert.equal(server.requests.length, 2);
+  });
+
   test('an unknown command is refused', async () => {
     await assert.rejects(
       cli('trigger', 'callbackNopeCommand', '--data', 'x.json', '--url', server.url),

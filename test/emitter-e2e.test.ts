@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
+import { signBody } from '../src/receiver/index.js';
 import {
   createEmitter,
   resolveWebhooksConfig,
@@ -66,5 +67,52 @@ describe('emitter → our own receiver → the rows recorded', () => {
     assert.equal(rows.items[0]?.ownerUserId, '');
     assert.equal(rows.items[0]?.groupId, 'g-e2e');
     assert.equal(rows.items[0]?.conversationType, 3);
+  });
+});
+
+describe('emitter → a receiver that wants the body-binding HMAC', () => {
+  test('unsigned callbacks are refused; signed ones, each attempt signed afresh, are recorded', async () => {
+    const hmacDir = mkdtempSync(join(tmpdir(), 'openim-hooks-e2e-hmac-'));
+    const guarded = await startService(
+      {
+        ...DEFAULT_CONFIG,
+        port: 0,
+        database: join(hmacDir, 'hooks.db'),
+        logLevel: 'silent',
+        bodyHmacSecrets: ['s3cret'],
+      },
+      {},
+    );
+    const config = resolveWebhooksConfig({ url: guarded.callbackUrl, enableAll: true });
+    const unsigned = createEmitter({ config });
+    const signed = createEmitter({
+      config,
+      attemptHeaders: (body) => Object.entries(signBody(['s3cret'], body)).flat(),
+    });
+    try {
+      // Refused with 401 and nothing recorded; the answer is still a package that lets OpenIM go on (it ignores
+      // the status), so the sequence continues, as it would in OpenIM.
+      const refused = await simulateGroupChatCreation(unsigned, { groupID: 'g-unsigned' });
+      await unsigned.drain();
+      const before = refused.steps[0]?.call;
+      assert.ok(before && 'sent' in before && before.sent);
+      assert.equal(before.outcome.status, 401);
+      assert.equal(before.outcome.result, 'continue');
+      assert.equal(
+        (await guarded.store.listConversations({ conversationId: 'sg_g-unsigned' })).items.length,
+        0,
+      );
+
+      const accepted = await simulateGroupChatCreation(signed, { groupID: 'g-signed' });
+      await signed.drain();
+      assert.equal(accepted.stoppedAt, null);
+      const rows = await guarded.store.listConversations({ conversationId: 'sg_g-signed' });
+      assert.equal(rows.items.length, 1);
+    } finally {
+      await unsigned.close();
+      await signed.close();
+      await guarded.close();
+      rmSync(hmacDir, { recursive: true, force: true });
+    }
   });
 });

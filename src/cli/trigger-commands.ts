@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { COMMANDS, findCommand } from '../protocol/index.js';
+import { signBody } from '../receiver/index.js';
 import {
   createEmitter,
   loadWebhooksConfig,
@@ -51,6 +52,7 @@ interface TriggerOptions {
   fixOpenimBugs: boolean;
   mode: string;
   queueFile: string;
+  bodyHmacSecret: string[];
   json: boolean;
 }
 
@@ -61,6 +63,7 @@ interface LoadCliOptions {
   connections: number;
   mode: string;
   queueFile: string;
+  bodyHmacSecret: string[];
   command?: string;
   timeout?: number;
   max?: number;
@@ -164,6 +167,16 @@ async function triggerOne(
   return { operationID, conversationId, steps: [step], stoppedAt: stopped ? step : null };
 }
 
+/** The receiver's body binding (`x-openim-hooks-signature`), signed afresh for every attempt. */
+function signing(secrets: readonly string[]): { attemptHeaders?: (body: Buffer) => readonly string[] } {
+  if (secrets.length === 0) return {};
+  return { attemptHeaders: (body) => Object.entries(signBody(secrets, body)).flat() };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** Reliable mode's delivery; the SQLite driver is loaded only when asked for. */
 async function reliable(queueFile: string): Promise<AfterDeliveryFactory> {
   await mkdir(dirname(queueFile), { recursive: true });
@@ -214,6 +227,7 @@ async function runTrigger(
   const emitter = createEmitter({
     config,
     fixOpenimBugs: options.fixOpenimBugs,
+    ...signing(options.bodyHmacSecret),
     ...(options.mode === 'reliable' ? { delivery: await reliable(options.queueFile) } : {}),
   });
   try {
@@ -267,6 +281,7 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     connections: options.connections,
     mode: options.mode === 'reliable' ? 'reliable' : 'openim',
     queueFile: options.queueFile,
+    ...signing(options.bodyHmacSecret),
     command: command as NonNullable<LoadOptions['command']>,
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
@@ -322,6 +337,12 @@ export function registerEmitterCommands(
         .default('openim'),
     )
     .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
+    .option(
+      '--body-hmac-secret <secret>',
+      "sign each attempt for the receiver's bodyHmacSecrets (repeat during a rotation; OpenIM never signs)",
+      collect,
+      [] as string[],
+    )
     .option('--json', 'print JSON', false)
     .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
 
@@ -336,6 +357,12 @@ export function registerEmitterCommands(
     .option('--connections <n>', 'concurrent connections', positiveInteger, 8)
     .addOption(new Option('--mode <mode>', 'delivery mode').choices(['openim', 'reliable']).default('openim'))
     .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
+    .option(
+      '--body-hmac-secret <secret>',
+      "sign each attempt for the receiver's bodyHmacSecrets (repeat during a rotation; OpenIM never signs)",
+      collect,
+      [] as string[],
+    )
     .option('--command <command>', 'callback command (default the single chat after-callback)')
     .option('--timeout <seconds>', 'per-callback timeout (default 5; 0 = 15 s)', nonNegativeInteger)
     .option('--max <n>', 'at most this many callbacks', positiveInteger)

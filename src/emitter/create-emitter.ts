@@ -27,6 +27,11 @@ export interface EmitterOptions {
   readonly agent?: Agent;
   /** Called with every outcome as it happens (before and after, retries included). */
   readonly onOutcome?: (outcome: CallbackOutcome) => void;
+  /**
+   * Headers OpenIM never sends, computed for every attempt from the exact body bytes, as [name, value, ...]: for
+   * example the receiver's body-binding HMAC (`signBody` of `openim-hooks/receiver`), fresh per retry.
+   */
+  readonly attemptHeaders?: (body: Buffer) => readonly string[];
 }
 
 /**
@@ -56,12 +61,14 @@ export function createEmitter(options: EmitterOptions): Emitter {
     return outcome;
   }
 
-  function post(job: AfterJob, extraHeaders?: readonly string[]): Promise<CallbackOutcome> {
+  function post(job: AfterJob, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> {
+    const signed = options.attemptHeaders?.(Buffer.from(job.requestBody, 'utf8')) ?? [];
+    const headers = [...extraHeaders, ...signed];
     return sendEncodedCallback({
       url: config.url,
       ...job,
       agent,
-      ...(extraHeaders ? { extraHeaders } : {}),
+      ...(headers.length > 0 ? { extraHeaders: headers } : {}),
     }).then(count);
   }
 

@@ -35,6 +35,8 @@ export interface LoadOptions {
   readonly maxCallbacks?: number;
   /** After the schedule ends, how long to wait for callbacks still queued or in flight; default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** Headers added to every attempt, computed from the exact body bytes (see EmitterOptions.attemptHeaders). */
+  readonly attemptHeaders?: (body: Buffer) => readonly string[];
   /** Called every second while the run lasts (for a live display, or to see when a backlog formed). */
   readonly onProgress?: (progress: LoadProgress) => void;
 }

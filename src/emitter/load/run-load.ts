@@ -70,12 +70,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let lastAnswer = 0;
   let backlog = 0;
 
-  const post = async (job: AfterJob, extraHeaders?: readonly string[]): Promise<CallbackOutcome> => {
+  const post = async (job: AfterJob, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> => {
+    const signed = options.attemptHeaders?.(Buffer.from(job.requestBody, 'utf8')) ?? [];
+    const headers = [...extraHeaders, ...signed];
     const outcome = await sendEncodedCallback({
       url,
       ...job,
       agent,
-      ...(extraHeaders ? { extraHeaders } : {}),
+      ...(headers.length > 0 ? { extraHeaders: headers } : {}),
     });
     if (!warmupIds.has(job.operationID)) {
       sent += 1;
