@@ -168,7 +168,10 @@ async function triggerOne(
 }
 
 /** The receiver's body binding (`x-openim-hooks-signature`), signed afresh for every attempt. */
-function signing(secrets: readonly string[]): { attemptHeaders?: (body: Buffer) => readonly string[] } {
+function signing(given: readonly string[]): { attemptHeaders?: (body: Buffer) => readonly string[] } {
+  // Same variable as the service's, so a secret need not appear in the process list.
+  const fromEnv = (process.env['OPENIM_HOOKS_BODY_HMAC_SECRETS'] ?? '').split(',').map((s) => s.trim());
+  const secrets = given.length > 0 ? given : fromEnv.filter((s) => s !== '');
   if (secrets.length === 0) return {};
   return { attemptHeaders: (body) => Object.entries(signBody(secrets, body)).flat() };
 }
@@ -339,7 +342,7 @@ export function registerEmitterCommands(
     .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
     .option(
       '--body-hmac-secret <secret>',
-      "sign each attempt for the receiver's bodyHmacSecrets (repeat during a rotation; OpenIM never signs)",
+      "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
       collect,
       [] as string[],
     )
@@ -359,7 +362,7 @@ export function registerEmitterCommands(
     .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
     .option(
       '--body-hmac-secret <secret>',
-      "sign each attempt for the receiver's bodyHmacSecrets (repeat during a rotation; OpenIM never signs)",
+      "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
       collect,
       [] as string[],
     )
