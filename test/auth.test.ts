@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ERROR_CODES, isBlocking } from '../src/protocol/index.js';
 import type { AcceptedCallback, Recorder } from '../src/protocol/index.js';
-import { createReceiver, signBody } from '../src/receiver/index.js';
+import { createReceiver, signBody, toFetchHandler } from '../src/receiver/index.js';
 import type { AuthOptions, RawRequest, ReceiverOptions, SignatureAlgorithm } from '../src/receiver/index.js';
 import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
@@ -286,6 +286,29 @@ describe('checks combine', () => {
       (await receiver.handle(request({ url, headers: basic('u:w'), remoteAddress: '10.9.9.9' }))).status,
       401,
     );
+  });
+});
+
+describe('the Web adapter', () => {
+  it('applies the same checks, with the client address it is given', async () => {
+    const { receiver, recorder } = receiverWith({ pathSecrets: ['s1'], allowIps: ['10.0.0.0/8'] });
+    const handle = toFetchHandler(receiver, {
+      remoteAddress: (req) => req.headers.get('x-test-peer') ?? undefined,
+    });
+    const post = (path: string, peer: string) =>
+      handle(
+        new Request(`http://hooks.test${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8', 'x-test-peer': peer },
+          body: SEED_BODY,
+        }),
+      );
+    assert.equal((await post(`/callbackExample/s1/${SEED_COMMAND}`, '10.1.1.1')).status, 200);
+    const wrongPeer = await post(`/callbackExample/s1/${SEED_COMMAND}`, '192.168.0.1');
+    assertUnauthorized({ status: wrongPeer.status, body: await wrongPeer.text() }, /not allowed/);
+    const wrongSecret = await post(`/callbackExample/s2/${SEED_COMMAND}`, '10.1.1.1');
+    assertUnauthorized({ status: wrongSecret.status, body: await wrongSecret.text() }, /path segment/);
+    assert.equal(recorder.recorded.length, 1);
   });
 });
 

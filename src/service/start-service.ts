@@ -14,7 +14,7 @@ import { createMetrics } from './metrics.js';
 import { createSink } from '../sync/create-sink.js';
 import { startRelay } from '../sync/relay.js';
 import { apiAuthorization } from './api-authorization.js';
-import { authOptionsOf, checkExposure } from './service-auth.js';
+import { authOptionsOf, checkExposure, isLoopbackHost } from './service-auth.js';
 
 export interface RunningService {
   /** `http://host:port`, with the port actually bound. */
@@ -52,6 +52,12 @@ export async function startService(
     auth.pathSecrets || auth.basic || auth.allowIps || auth.signature || auth.bodyHmac,
   );
   checkExposure(config, authenticates);
+  if (!authenticates && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'no callback authentication on a non-loopback address (--allow-unauthenticated)',
+    );
+  }
   const authorizeApi = apiAuthorization(config);
   const store = openStore(config.database, {
     sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
