@@ -18,14 +18,23 @@ export interface DurableQueueCounts {
   readonly dead: number;
 }
 
-/** The on-disk queue of reliable mode; every method commits before it returns. */
+export type NewQueuedCallback = Omit<QueuedCallback, 'id' | 'attempts'>;
+
+/** What became of one attempt, to be written back. */
+export type Settlement =
+  | { readonly id: number; readonly state: 'delivered'; readonly status: number | null }
+  | { readonly id: number; readonly state: 'retry'; readonly nextAttemptAt: number; readonly error: string }
+  | { readonly id: number; readonly state: 'dead'; readonly error: string };
+
+/** The on-disk queue of reliable mode. */
 export interface DurableQueue {
-  enqueue(item: Omit<QueuedCallback, 'id' | 'attempts'>): QueuedCallback;
+  /**
+   * Group commit: new callbacks and settlements of attempts in one transaction (one fsync for all of them).
+   * Resolves the new items with their ids once committed.
+   */
+  commit(enqueue: readonly NewQueuedCallback[], settle: readonly Settlement[]): QueuedCallback[];
   /** Up to `limit` pending items due at `now` that are not claimed already, oldest first. */
   claimDue(now: number, limit: number): QueuedCallback[];
-  markDelivered(id: number, status: number | null): void;
-  scheduleRetry(id: number, nextAttemptAt: number, error: string): void;
-  markDead(id: number, error: string): void;
   /** When the next pending item is due (ms since the epoch), or undefined when none is pending. */
   nextDueAt(): number | undefined;
   counts(): DurableQueueCounts;

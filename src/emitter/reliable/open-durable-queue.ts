@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DurableQueue, QueuedCallback } from './durable-queue.js';
+import type { DurableQueue, NewQueuedCallback, QueuedCallback, Settlement } from './durable-queue.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS emitter_outbox (
@@ -42,8 +42,9 @@ function toItem(row: Row): QueuedCallback {
 }
 
 /**
- * Reliable mode's queue in a SQLite file (WAL, synchronous FULL: an accepted callback survives a crash). Items
- * claimed by this process are remembered in memory only, so a restart makes every pending item due again.
+ * Reliable mode's queue in a SQLite file (WAL, synchronous FULL: a committed callback survives a crash; callers
+ * group many changes into one commit). Items claimed by this process are remembered in memory only, so a restart
+ * makes every pending item due again.
  *
  * @example
  * const queue = openDurableQueue('./data/emitter-outbox.db');
@@ -73,13 +74,28 @@ export function openDurableQueue(file: string): DurableQueue {
   const dead = db.prepare(
     `UPDATE emitter_outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?`,
   );
+  const commit = db.transaction((enqueue: readonly NewQueuedCallback[], settle: readonly Settlement[]) => {
+    const now = Date.now();
+    const added = enqueue.map((item) => {
+      const { id } = insert.get({ ...item, now }) as { id: number };
+      return { ...item, id, attempts: 0 };
+    });
+    for (const settlement of settle) {
+      if (settlement.state === 'delivered') delivered.run(settlement.status, settlement.id);
+      else if (settlement.state === 'retry')
+        retry.run(settlement.nextAttemptAt, settlement.error, settlement.id);
+      else dead.run(settlement.error, settlement.id);
+    }
+    return added;
+  });
   const nextDue = db.prepare(`SELECT MIN(next_attempt_at) AS at FROM emitter_outbox WHERE state = 'pending'`);
   const counts = db.prepare(`SELECT state, COUNT(*) AS n FROM emitter_outbox GROUP BY state`);
 
   return {
-    enqueue(item) {
-      const { id } = insert.get({ ...item, now: Date.now() }) as { id: number };
-      return { ...item, id, attempts: 0 };
+    commit(enqueue, settle) {
+      const added = commit(enqueue, settle);
+      for (const { id } of settle) claimed.delete(id);
+      return added;
     },
     claimDue(now, limit) {
       const items: QueuedCallback[] = [];
@@ -90,18 +106,6 @@ export function openDurableQueue(file: string): DurableQueue {
         items.push(toItem(row));
       }
       return items;
-    },
-    markDelivered(id, status) {
-      delivered.run(status, id);
-      claimed.delete(id);
-    },
-    scheduleRetry(id, nextAttemptAt, error) {
-      retry.run(nextAttemptAt, error, id);
-      claimed.delete(id);
-    },
-    markDead(id, error) {
-      dead.run(error, id);
-      claimed.delete(id);
     },
     nextDueAt() {
       const { at } = nextDue.get() as { at: number | null };
