@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import { freePort } from '../bench/lib/processes.js';
 import { createNatsSink } from '../src/sync/nats-sink.js';
-import type { SinkWarnings } from '../src/sync/nats-sink.js';
+import type { SinkWarnings } from '../src/sync/sink.js';
 import { createRedisSink } from '../src/sync/redis-sink.js';
 import type { AttemptResult, OutgoingEvent, Sink } from '../src/sync/sink.js';
 import { startNatsServer, startRedisServer } from './helpers/brokers.js';

@@ -47,9 +47,10 @@ function missingAndDuplicated(expected: Set<string>, seen: string[]): { missing:
   return { missing: [...expected].filter((id) => !unique.has(id)).length, duplicated: seen.length - unique.size };
 }
 
-// Started at the top of the file: the harness registers their clean-up with node:test's `after`.
+// Started at the top of the file, outside any hook, and disposed of when the file ends.
 const nats: BrokerServer = await startNatsServer();
 const redis: BrokerServer = await startRedisServer();
+after(() => Promise.all([nats.dispose(), redis.dispose()]));
 
 describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () => {
   const consumer = new WebhookConsumer(SECRET);

@@ -1,7 +1,6 @@
 import { createHttpSink } from './http-sink.js';
 import type { SinkConfig } from './sink-config.js';
-import type { Sink } from './sink.js';
-import type { SinkWarnings } from './nats-sink.js';
+import type { Sink, SinkWarnings } from './sink.js';
 
 /**
  * The sink a configuration names, by its URL's scheme. Broker clients are loaded only when a sink of their kind is

@@ -1,4 +1,5 @@
 import { parseRetryAfter } from './retry-after.js';
+import { messageOf, withoutCredentials } from './sink.js';
 import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
 import { assertPublicHost } from './ssrf-guard.js';
 import { standardWebhookSignature } from './standard-webhook-signature.js';
@@ -14,15 +15,6 @@ export interface HttpSinkOptions {
   allowPrivate?: boolean;
 }
 
-/** Credentials never reach logs or the API. */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.username || parsed.password) {
-    parsed.username = '***';
-    parsed.password = '';
-  }
-  return parsed.toString();
-}
 
 /**
  * POSTs the envelope, signed per the Standard Webhooks spec with a timestamp fresh on every attempt (a stale one
@@ -60,9 +52,9 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
       return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'failed', error, retryAfterMs };
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { kind: 'failed', error: `${error instanceof Error ? error.message : String(error)}${cause}` };
+      return { kind: 'failed', error: `${messageOf(error)}${cause}` };
     }
   }
 
-  return { name, kind: 'http', target: redactUrl(url), deliver, close: async () => undefined };
+  return { name, kind: 'http', target: withoutCredentials(url), deliver, close: async () => undefined };
 }

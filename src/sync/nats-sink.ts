@@ -2,12 +2,9 @@ import { connect, errors, nanos } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamApiError } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
+import { messageOf, withoutCredentials } from './sink.js';
+import type { AttemptResult, OutgoingEvent, Sink, SinkWarnings } from './sink.js';
 
-/** What the sink logs through: pino's `logger.warn(fields, message)` fits. */
-export interface SinkWarnings {
-  warn(fields: object, message: string): void;
-}
 
 export interface NatsSinkOptions {
   readonly name: string;
@@ -190,19 +187,4 @@ export function streamSubject(template: string): string {
     .split('.')
     .map((token) => (token.includes('{command}') ? '*' : token))
     .join('.');
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import type { SinkWarnings } from './nats-sink.js';
-import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
+import { messageOf, withoutCredentials } from './sink.js';
+import type { AttemptResult, OutgoingEvent, Sink, SinkWarnings } from './sink.js';
 
 export interface RedisSinkOptions {
   readonly name: string;
@@ -164,19 +164,4 @@ function classify(error: unknown): AttemptResult {
   const isReply = error instanceof Error && error.name === 'ReplyError';
   if (!isReply || SERVER_BUSY.test(message)) return { kind: 'unavailable', error: message };
   return { kind: 'failed', error: message };
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Outbox, OutboxDelivery, Settlement } from '../store/index.js';
 import { toOutgoingEvent } from './envelope.js';
 import { nextAttemptDelay, withJitter } from './retry-schedule.js';
+import { messageOf } from './sink.js';
 import type { AttemptResult, Sink } from './sink.js';
 
 export interface RelaySink {
@@ -158,7 +159,7 @@ class Lane {
         this.dispatch(delivery);
       }
     } catch (error) {
-      this.noteError(`reading the outbox failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.noteError(`reading the outbox failed: ${messageOf(error)}`);
     } finally {
       this.pumping = false;
     }
@@ -172,7 +173,7 @@ class Lane {
   private dispatch(delivery: OutboxDelivery): void {
     this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
     const done: Promise<void> = this.attempt(delivery)
-      .catch((error: unknown) => this.noteError(error instanceof Error ? error.message : String(error)))
+      .catch((error: unknown) => this.noteError(messageOf(error)))
       .finally(() => {
         this.inFlight.delete(delivery.deliveryId);
         this.settling.delete(done);

@@ -31,3 +31,24 @@ export interface Sink {
   deliver(event: OutgoingEvent): Promise<AttemptResult>;
   close(): Promise<void>;
 }
+
+/** What a sink logs through: pino's `logger.warn(fields, message)` fits. */
+export interface SinkWarnings {
+  warn(fields: object, message: string): void;
+}
+
+/** A sink's URL without user and password, for logs and the API. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
