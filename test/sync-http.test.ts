@@ -6,7 +6,7 @@ import type { DeliveryRecord, Page } from '../src/store/index.js';
 import { SEED_COMMAND } from './fixtures/seed.js';
 import { sendUniqueCallbacks } from './helpers/openim-client.js';
 import { startServiceWithSinks, TEST_RETRY_SCHEDULE } from './helpers/sync-service.js';
-import { startServiceProcess } from './helpers/service-process.js';
+import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
 
@@ -60,6 +60,21 @@ describe('HTTP sink through the relay', () => {
     assert.deepEqual(await replay.json(), { replayed: 3 });
     assert.ok(await waitFor(() => consumer.owners('dead').size === 3), 'replayed dead letters arrive');
     assert.equal((await dead()).length, 0);
+  });
+
+  it('replays one event from the command line, and exposes attempts and lag in /metrics', async () => {
+    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1`)).json()) as Page<{ id: number; idempotencyKey: string }>;
+    const first = events.items[0];
+    assert.ok(first);
+    const eventId = `evt_${first.idempotencyKey.slice(0, 32)}`;
+    const before = consumer.deliveries.get(eventId) ?? 0;
+    const cli = JSON.parse(await runCli(['replay', '--event', String(first.id), '--json', '--database', join(dir, 'sync.db')]));
+    assert.deepEqual(cli, { replayed: 1 });
+    assert.ok(await waitFor(() => (consumer.deliveries.get(eventId) ?? 0) === before + 1), 'delivered once more, same id');
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    assert.match(metrics, /openim_hooks_sink_attempts_total\{sink="crm",outcome="delivered"\} \d+/);
+    assert.match(metrics, /openim_hooks_sink_lag_seconds_count\{sink="crm"\} \d+/);
+    assert.match(metrics, /openim_hooks_sink_backlog\{sink="crm",status="pending"\} 0/);
   });
 
   it('disables the sink when the consumer answers 410 Gone, and says so in /api/v1/sinks', async () => {
