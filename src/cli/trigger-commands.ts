@@ -188,15 +188,19 @@ async function reliable(queueFile: string): Promise<AfterDeliveryFactory> {
 }
 
 /** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
-type StepOutcome = CallbackOutcome | 'disabled' | 'dropped' | 'pending';
+type StepOutcome = CallbackOutcome | 'disabled' | 'dropped' | 'pending' | `filtered: ${string}`;
 
 /** How long `trigger` waits for reliable mode's retries before leaving the rest to the next run. */
 const RELIABLE_WAIT_MS = 30_000;
 
 async function settle(step: SimulationStep, deadline: Promise<'pending'>): Promise<StepOutcome> {
   const { call } = step;
-  if ('sent' in call) return call.sent ? call.outcome : call.reason;
-  return call.queued ? Promise.race([call.delivered, deadline]) : call.reason;
+  if ('sent' in call) {
+    if (call.sent) return call.outcome;
+    return call.reason === 'filtered' ? `filtered: ${call.detail ?? ''}` : call.reason;
+  }
+  if (call.queued) return Promise.race([call.delivered, deadline]);
+  return call.reason === 'filtered' ? `filtered: ${call.detail ?? ''}` : call.reason;
 }
 
 function describeOutcome(step: SimulationStep, outcome: StepOutcome): string {
@@ -204,6 +208,9 @@ function describeOutcome(step: SimulationStep, outcome: StepOutcome): string {
   if (outcome === 'dropped') return `${step.label}  ${step.command}: dropped, the after-queue stayed full\n`;
   if (outcome === 'pending')
     return `${step.label}  ${step.command}: still being retried, kept in the queue file\n`;
+  if (typeof outcome === 'string') {
+    return `${step.label}  ${step.command}: not sent, OpenIM filters it out (${outcome.slice(10)})\n`;
+  }
   const answer =
     outcome.status === null
       ? `no answer after ${outcome.durationMs.toFixed(1)} ms`

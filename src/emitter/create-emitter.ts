@@ -7,6 +7,7 @@ import type { CallbackOutcome } from './callback-outcome.js';
 import type { AfterQueueOptions } from './create-after-queue.js';
 import { createGoLikeAgent } from './create-go-like-agent.js';
 import { effectiveTimeoutMs } from './effective-timeout.js';
+import { messageFilterReason } from './message-filter.js';
 import type { Emitter } from './emitter-types.js';
 import { openimDelivery } from './openim-delivery.js';
 import { sendEncodedCallback } from './send-encoded-callback.js';
@@ -51,6 +52,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
   let continued = 0;
   let rejected = 0;
   let disabled = 0;
+  let filtered = 0;
 
   function count(outcome: CallbackOutcome): CallbackOutcome {
     sent += 1;
@@ -84,6 +86,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
         disabled += 1;
         return { sent: false, reason: 'disabled' };
       }
+      const filter = messageFilterReason(command, settings, payload);
+      if (filter !== undefined) {
+        filtered += 1;
+        return { sent: false, reason: 'filtered', detail: filter };
+      }
       const requestBody = encodeGoJson(payload, fieldsOf(command));
       const outcome = await post({
         command,
@@ -101,6 +108,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
         disabled += 1;
         return { queued: false, reason: 'disabled' };
       }
+      const filter = messageFilterReason(command, settings, payload);
+      if (filter !== undefined) {
+        filtered += 1;
+        return { queued: false, reason: 'filtered', detail: filter };
+      }
       const requestBody = encodeGoJson(payload, fieldsOf(command));
       return delivery.submit({
         command,
@@ -110,7 +122,15 @@ export function createEmitter(options: EmitterOptions): Emitter {
       });
     },
     stats() {
-      return { sent, continued, rejected, errors: { ...errors }, dropped: delivery.lost(), disabled };
+      return {
+        sent,
+        continued,
+        rejected,
+        errors: { ...errors },
+        dropped: delivery.lost(),
+        disabled,
+        filtered,
+      };
     },
     drain: () => delivery.drain(),
     async close() {

@@ -8,15 +8,16 @@ import type { WebhooksConfig } from './webhooks-config.js';
  * mode also after a failure (not a rejection) when the key has failedContinue.
  */
 export type BeforeCall =
-  | { readonly sent: false; readonly reason: 'disabled' }
+  | { readonly sent: false; readonly reason: 'disabled' | 'filtered'; readonly detail?: string }
   | { readonly sent: true; readonly outcome: CallbackOutcome; readonly proceed: boolean };
 
 /**
- * What became of an after-callback: not queued (key disabled, or dropped after waiting for a full queue), or
+ * What became of an after-callback: not queued (key disabled, filtered out as OpenIM does, or dropped after waiting
+ * for a full queue), or
  * queued, with its delivery to come. OpenIM discards the delivery's result; it is reported here.
  */
 export type AfterCall =
-  | { readonly queued: false; readonly reason: 'disabled' | 'dropped' }
+  | { readonly queued: false; readonly reason: 'disabled' | 'dropped' | 'filtered'; readonly detail?: string }
   | { readonly queued: true; readonly delivered: Promise<CallbackOutcome> };
 
 export interface EmitterStats {
@@ -31,6 +32,8 @@ export interface EmitterStats {
   readonly dropped: number;
   /** Callbacks skipped because their key is not enabled. */
   readonly disabled: number;
+  /** Message callbacks OpenIM filters out (typing, notifications, deniedTypes, attentionIds). */
+  readonly filtered: number;
 }
 
 export interface Emitter {

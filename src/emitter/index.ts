@@ -4,6 +4,8 @@ export * from './parse-webhooks-yaml.js';
 export * from './load-webhooks-config.js';
 export * from './callback-config-of.js';
 export * from './callback-url.js';
+export * from './message-key-target.js';
+export * from './message-filter.js';
 export * from './effective-timeout.js';
 export * from './new-operation-id.js';
 export * from './go-request-headers.js';

@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import { OVERRIDE_FIELD_SPECS, findCommand, isBlocking, isConversationCommand } from '../protocol/index.js';
 import { callbackUrl } from './callback-url.js';
+import { messageKeyTarget } from './message-key-target.js';
 import type { CallbackOutcome } from './callback-outcome.js';
 import { parseCallbackResponse } from './parse-callback-response.js';
 import { postCallback } from './post-callback.js';
@@ -22,7 +23,7 @@ export interface SendEncodedCallbackOptions {
 export async function sendEncodedCallback(options: SendEncodedCallbackOptions): Promise<CallbackOutcome> {
   const { command, operationID, requestBody } = options;
   const kind = findCommand(command)?.kind ?? 'after';
-  const target = callbackUrl(options.url, command);
+  const target = messageKeyTarget(callbackUrl(options.url, command), command, requestBody);
   const posted = await postCallback({
     target,
     operationID,
