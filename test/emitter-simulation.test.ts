@@ -128,6 +128,17 @@ describe('single chat: the first message of "9" to "10"', () => {
     assert.equal(afterB()?.['ex'], 'for-bob');
   });
 
+  test('self-chat: si_u_u, and both after-callbacks carry identical payloads', async () => {
+    const e = emitter();
+    const result = await run(e, simulateSingleChatCreation(e, { sendID: 'u', recvID: 'u' }));
+    assert.equal(result.conversationId, 'si_u_u');
+    const afters = server.requests
+      .filter((r) => r.path.endsWith(AFTER_SINGLE))
+      .map((r) => r.body.toString('utf8'));
+    assert.equal(afters.length, 2);
+    assert.equal(afters[0], afters[1]);
+  });
+
   test('a rejection of before(A) stops everything', async () => {
     answerWith = () => '{"actionCode":0,"errCode":5001,"errMsg":"no","errDlt":"","nextCode":1}';
     const e = emitter();
