@@ -165,6 +165,16 @@ describe('openim-hooks trigger', () => {
     assert.equal(server.requests.length, 2);
   });
 
+  test('--data with a value OpenIM could never send is refused with the field named', async () => {
+    const file = join(dir, 'wrong.json');
+    writeFileSync(file, JSON.stringify({ conversationType: '3', groupId: 'g7' }));
+    await assert.rejects(
+      cli('trigger', 'callbackAfterCreateGroupChatConversationsCommand', '--data', file, '--url', server.url),
+      /conversationType: must be an integer/,
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
   test('an unknown command is refused', async () => {
     await assert.rejects(
       cli('trigger', 'callbackNopeCommand', '--data', 'x.json', '--url', server.url),

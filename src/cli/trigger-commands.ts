@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { COMMANDS, findCommand } from '../protocol/index.js';
+import { COMMANDS, checkFields, describeFieldErrors, fieldsOf, findCommand } from '../protocol/index.js';
 import { signBody } from '../receiver/index.js';
 import {
   createEmitter,
@@ -156,6 +156,12 @@ async function triggerOne(
     throw new InvalidArgumentError(`${file}: expected a JSON object`);
   }
   const body: Record<string, unknown> = { callbackCommand: command, ...(payload as Record<string, unknown>) };
+  // OpenIM's Go structs cannot hold a string where an int32 goes: refuse what OpenIM could never send.
+  // Unusual values of the right type (conversationType 2, recvMsgOpt 9) are allowed: receivers should see them.
+  const wrong = checkFields(fieldsOf(command) ?? [], body).filter(
+    (e) => e.reason !== 'is required' && !e.reason.startsWith('must be one of'),
+  );
+  if (wrong.length > 0) throw new InvalidArgumentError(`${file}: ${describeFieldErrors(wrong)}`);
   const operationID = options.operationId ?? newOperationId();
   const call =
     info.kind === 'before'
