@@ -65,7 +65,7 @@ export async function postCallback(request: PostRequest): Promise<PostResult> {
         kind: 'network',
         message: 'stopped after 10 redirects',
         status: null,
-        durationMs: 0,
+        durationMs: performance.now() - started,
       };
     }
     exchange = next;
