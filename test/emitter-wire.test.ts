@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import {
   createEmitter,
+  createGoLikeAgent,
   effectiveTimeoutMs,
   resolveWebhooksConfig,
   sendCallback,
@@ -37,7 +40,7 @@ function send(
 }
 
 describe('the request on the wire', () => {
-  test('exact bytes: url + "/" + command, Go headers in Go order, operationID sent even when empty', async () => {
+  test('exact bytes, as Go writes them: url + "/" + command, its headers in its order, operationID even when empty', async () => {
     const server = await startRawServer();
     try {
       const outcome = await sendCallback({
@@ -58,7 +61,6 @@ describe('the request on the wire', () => {
           'Content-Type: application/json; charset=utf-8\r\n' +
           'Operationid: \r\n' +
           'Accept-Encoding: gzip\r\n' +
-          'Connection: keep-alive\r\n' +
           '\r\n' +
           body,
       );
@@ -86,6 +88,36 @@ describe('the request on the wire', () => {
       ]);
     } finally {
       await server.close();
+    }
+  });
+
+  test('connections are kept alive and reused, as Go does, although no Connection header is sent', async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end(SUCCESS));
+    });
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = createGoLikeAgent('http://127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`;
+      for (let i = 0; i < 3; i += 1) {
+        const outcome = await sendCallback({
+          url,
+          command: AFTER,
+          payload: SEED_PAYLOAD,
+          operationID: '',
+          timeoutMs: 5000,
+          agent,
+        });
+        assert.equal(outcome.result, 'continue');
+      }
+      assert.equal(connections, 1);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -10,6 +10,16 @@ import type { PostResult } from './post-result.js';
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * node:http writes object headers in insertion order with their spelling kept; unlike a [name, value] array they
+ * can still be edited before sending, which is what lets the Connection header go.
+ */
+function orderedHeaders(flat: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) headers[flat[i] ?? ''] = flat[i + 1] ?? '';
+  return headers;
+}
+
 class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
@@ -52,16 +62,20 @@ export function exchangeOnce(exchange: Exchange): Promise<ExchangeResult> {
       port: target.url.port,
       method: exchange.method,
       path: target.path,
-      headers: goRequestHeaders({
-        host: target.host,
-        contentLength: exchange.body === null ? null : exchange.body.length,
-        operationID: exchange.operationID,
-        authorization: target.authorization,
-        referer: exchange.referer,
-        extra: exchange.extraHeaders,
-      }),
+      headers: orderedHeaders(
+        goRequestHeaders({
+          host: target.host,
+          contentLength: exchange.body === null ? null : exchange.body.length,
+          operationID: exchange.operationID,
+          authorization: target.authorization,
+          referer: exchange.referer,
+          extra: exchange.extraHeaders,
+        }),
+      ),
       ...(exchange.agent ? { agent: exchange.agent } : {}),
     });
+    // Go sends no Connection header; without this Node adds `Connection: keep-alive` (the socket is still reused).
+    req.removeHeader('Connection');
     const timer = setTimeout(() => {
       timedOut = true;
       req.destroy(new TimeoutError(`timeout after ${timeoutMs} ms`));

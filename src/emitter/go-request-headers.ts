@@ -14,8 +14,8 @@ export interface GoHeaderInput {
  * The request headers of OpenIM's Go client, in the order and spelling Go's HTTP/1.1 writer uses: Host,
  * User-Agent, Content-Length, then the set headers sorted by name (`Authorization` from the URL's user info,
  * `Content-Type`, `Operationid` — Go's canonical form of `operationID`, sent even when empty — and `Referer` after a
- * redirect), then `Accept-Encoding: gzip`. As a flat [name, value, ...] list for node:http. Node adds one line Go
- * does not send: `Connection: keep-alive`.
+ * redirect), then `Accept-Encoding: gzip`, and nothing else (no Connection header). As a flat [name, value, ...]
+ * list.
  */
 export function goRequestHeaders(input: GoHeaderInput): string[] {
   const headers = ['Host', input.host, 'User-Agent', 'Go-http-client/1.1'];
