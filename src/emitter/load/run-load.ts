@@ -71,11 +71,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let backlog = 0;
 
   const post = async (job: AfterJob, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> => {
-    const signed = options.attemptHeaders?.(Buffer.from(job.requestBody, 'utf8')) ?? [];
+    const requestBody = job.requestBody; // encoded here, once
+    const signed = options.attemptHeaders?.(Buffer.from(requestBody, 'utf8')) ?? [];
     const headers = [...extraHeaders, ...signed];
     const outcome = await sendEncodedCallback({
       url,
-      ...job,
+      command: job.command,
+      requestBody,
+      operationID: job.operationID,
+      timeoutMs: job.timeoutMs,
       agent,
       ...(headers.length > 0 ? { extraHeaders: headers } : {}),
     });
@@ -106,9 +110,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const warmup = n < warmupTotal;
     const operationID = newOperationId();
     if (warmup) warmupIds.add(operationID);
-    const requestBody = encodeGoJson(loadPayload(command, runId, n), fields);
     backlog += 1;
-    void delivery.submit({ command, requestBody, operationID, timeoutMs }).then(async (call) => {
+    // Like OpenIM, marshal when a worker posts, not when the callback is queued: under overload most callbacks are
+    // dropped and were never worth encoding (the reliable queue reads the body at once, to store it).
+    const job = {
+      command,
+      operationID,
+      timeoutMs,
+      get requestBody(): string {
+        return encodeGoJson(loadPayload(command, runId, n), fields);
+      },
+    };
+    void delivery.submit(job).then(async (call) => {
       if (call.queued) finish(await call.delivered, due, warmup);
       backlog -= 1;
     });
