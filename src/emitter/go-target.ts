@@ -11,8 +11,23 @@ export interface GoTarget {
 
 const AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)/i;
 
-/** Parses `target` as Go's http.NewRequest + Client do; throws on a URL that cannot be parsed. */
+const CACHE = new Map<string, GoTarget>();
+const CACHE_SIZE = 256;
+
+/**
+ * Parses `target` as Go's http.NewRequest + Client do; throws on a URL that cannot be parsed. The last few targets
+ * are remembered: a load run posts to the same one thousands of times a second.
+ */
 export function goTarget(target: string): GoTarget {
+  const cached = CACHE.get(target);
+  if (cached !== undefined) return cached;
+  const parsed = parseGoTarget(target);
+  if (CACHE.size >= CACHE_SIZE) CACHE.clear();
+  CACHE.set(target, parsed);
+  return parsed;
+}
+
+function parseGoTarget(target: string): GoTarget {
   const url = new URL(target);
   const host = AUTHORITY.exec(target)?.[1] ?? url.host;
   const hasUser =

@@ -63,13 +63,12 @@ export function parseCallbackResponse(
       message: `cannot decode a JSON ${Array.isArray(document) ? 'array' : typeof document} into the response`,
     };
   }
-  const specs = [...COMMON_FIELDS, ...overrideSpecs];
-  const overrideNames = new Set(overrideSpecs.map((spec) => spec.name));
+  const { exact, folded, pointers } = fieldIndex(overrideSpecs);
   let firstError: string | undefined;
   for (const { key, raw } of jsonObjectMembers(text)) {
-    const spec = specs.find((s) => s.name === key) ?? specs.find((s) => foldName(s.name) === foldName(key));
+    const spec = exact.get(key) ?? folded.get(foldName(key));
     if (spec === undefined) continue;
-    const isPointer = overrideNames.has(spec.name);
+    const isPointer = pointers.has(spec.name);
     if (raw === 'null') {
       if (isPointer) delete overrides[spec.name];
       continue;
@@ -84,6 +83,29 @@ export function parseCallbackResponse(
   }
   if (firstError !== undefined) return { ok: false, kind: 'response-type', message: firstError };
   return { ok: true, response: response as unknown as ResponsePackage, overrides };
+}
+
+interface FieldIndex {
+  readonly exact: ReadonlyMap<string, FieldSpec>;
+  readonly folded: ReadonlyMap<string, FieldSpec>;
+  readonly pointers: ReadonlySet<string>;
+}
+
+const INDEXES = new WeakMap<readonly FieldSpec[], FieldIndex>();
+
+/** The response struct's fields by exact and by folded name, built once per override list. */
+function fieldIndex(overrideSpecs: readonly FieldSpec[]): FieldIndex {
+  let index = INDEXES.get(overrideSpecs);
+  if (index === undefined) {
+    const specs = [...COMMON_FIELDS, ...overrideSpecs];
+    index = {
+      exact: new Map(specs.map((spec) => [spec.name, spec])),
+      folded: new Map(specs.map((spec) => [foldName(spec.name), spec])),
+      pointers: new Set(overrideSpecs.map((spec) => spec.name)),
+    };
+    INDEXES.set(overrideSpecs, index);
+  }
+  return index;
 }
 
 /** Go's case folding for field names, including its two special cases (long s, Kelvin sign). */
