@@ -231,5 +231,13 @@ export function buildProgram(): Command {
     });
   });
 
+  storeCommand(program, 'migrate', 'apply the schema migrations the database lacks, then exit').action(async (o) => {
+    const { migrateDatabase } = await import('../store/index.js');
+    const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
+    const applied = await migrateDatabase(config.database);
+    if (o.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);
+    else process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n');
+  });
+
   return program;
 }

@@ -1,10 +1,36 @@
+import { migratePostgres } from './postgres/migrate-postgres.js';
+import { openPool } from './postgres/open-pool.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store, StoreOptions } from './store.js';
 
-/** Opens the store a `--database` value names: a file path (SQLite) today, `postgres://` once that backend lands. */
+const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+
+/**
+ * Opens the store a `--database` value names: a `postgres://` (or `postgresql://`) URL opens the PostgreSQL backend,
+ * anything else is a SQLite file path. Synchronous for both: the PostgreSQL store connects and migrates in the
+ * background and its methods wait for that.
+ */
 export function openStore(database: string, options: StoreOptions = {}): Store {
-  if (/^postgres(ql)?:\/\//i.test(database)) {
-    throw new Error('PostgreSQL is not supported yet: give a file path for the SQLite store');
-  }
+  if (isPostgresUrl(database)) return openPostgresStore(database, options);
   return openSqliteStore(database, options);
+}
+
+/**
+ * Applies the migrations the database lacks and resolves with the versions applied now (`openim-hooks migrate`).
+ * Opening a store migrates too; this is for deployments that migrate before starting the instances.
+ */
+export async function migrateDatabase(database: string): Promise<number[]> {
+  if (!isPostgresUrl(database)) {
+    // The SQLite store migrates when it opens (and does not report which versions it applied).
+    await openSqliteStore(database).close();
+    return [];
+  }
+  const pool = openPool(database, 1);
+  pool.on('error', () => undefined);
+  try {
+    return await migratePostgres(pool);
+  } finally {
+    await pool.end();
+  }
 }

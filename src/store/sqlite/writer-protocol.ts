@@ -1,5 +1,5 @@
 import type { AcceptedCallback, CallbackKind, ConversationCallback, RecordResult } from '../../protocol/index.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { ReplaySelection, Settlement } from '../store.js';
 
 /**
  * A callback as it crosses to the writer thread: a flat tuple, because structured clone copies arrays of scalars

@@ -1,0 +1,81 @@
+/**
+ * Versioned schema of the PostgreSQL backend, the same tables and columns as the SQLite one (times are epoch
+ * milliseconds in `bigint`, bodies `bytea`). Append only: a released migration is never edited, a change is a new one.
+ */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'event log, conversations, command stats',
+    sql: `
+      CREATE TABLE events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        command text NOT NULL,
+        kind text NOT NULL,
+        operation_id text NOT NULL,
+        received_at bigint NOT NULL,
+        idempotency_key text NOT NULL,
+        body bytea NOT NULL,
+        warnings text
+      );
+      -- Idempotency across every instance on this database: ON CONFLICT DO NOTHING against this index.
+      CREATE UNIQUE INDEX events_by_operation_id ON events (operation_id, idempotency_key);
+      CREATE INDEX events_by_command ON events (command, id);
+      CREATE INDEX events_by_received_at ON events (received_at);
+
+      CREATE TABLE conversations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        owner_user_id text NOT NULL,
+        conversation_id text NOT NULL,
+        conversation_type integer NOT NULL,
+        user_id text NOT NULL,
+        group_id text NOT NULL,
+        recv_msg_opt integer NOT NULL,
+        is_pinned boolean NOT NULL,
+        is_private_chat boolean NOT NULL,
+        burn_duration integer NOT NULL,
+        group_at_type integer NOT NULL,
+        attached_info text NOT NULL,
+        ex text NOT NULL,
+        first_seen_at bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        times_seen bigint NOT NULL,
+        last_command text NOT NULL,
+        last_event_id bigint NOT NULL,
+        UNIQUE (owner_user_id, conversation_id)
+      );
+      CREATE INDEX conversations_by_conversation_id ON conversations (conversation_id);
+      CREATE INDEX conversations_by_user_id ON conversations (user_id);
+      CREATE INDEX conversations_by_group_id ON conversations (group_id);
+      CREATE INDEX conversations_by_last_seen_at ON conversations (last_seen_at);
+
+      CREATE TABLE command_stats (
+        command text PRIMARY KEY,
+        count bigint NOT NULL,
+        first_seen_at bigint NOT NULL,
+        last_seen_at bigint NOT NULL
+      );
+
+      CREATE TABLE heartbeat (id integer PRIMARY KEY CHECK (id = 1), at bigint NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'outbox: one delivery per event and sink',
+    sql: `
+      CREATE TABLE deliveries (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_id bigint NOT NULL,
+        sink text NOT NULL,
+        ordering_key text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        last_error text,
+        created_at bigint NOT NULL,
+        settled_at bigint,
+        UNIQUE (event_id, sink)
+      );
+      CREATE INDEX deliveries_by_sink_status ON deliveries (sink, status, id);
+    `,
+  },
+];

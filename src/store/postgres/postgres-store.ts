@@ -1,0 +1,186 @@
+import { conditions, pageQuery, toPage } from '../page-query.js';
+import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
+import { GroupCommit } from './group-commit.js';
+import { migratePostgres } from './migrate-postgres.js';
+import { numberedParams } from './numbered-params.js';
+import { openPool } from './open-pool.js';
+import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord } from './postgres-rows.js';
+import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './postgres-rows.js';
+import { replayDeliveries, settleDeliveries } from './settle-deliveries.js';
+
+/**
+ * The backend for several instances on one PostgreSQL database (`postgres://user:password@host/db`). Opening is
+ * synchronous like the SQLite store's: it connects and migrates in the background, and every method waits for that
+ * (a failure is reported by the calls, and the next call tries again). Records are group-committed (group-commit.ts).
+ *
+ * @example
+ * const store = openPostgresStore('postgres://hooks@127.0.0.1/hooks', { sinks: [{ name: 'app', commands: null }] });
+ * await store.checkWritable(); // connected, migrated, and a commit went through
+ */
+export function openPostgresStore(url: string, options: StoreOptions = {}): Store {
+  const pool = openPool(url);
+  // Idle connections that die (server restart) must not crash the process: the next query reconnects.
+  pool.on('error', () => undefined);
+  let starting: Promise<void> | undefined;
+  const ready = () =>
+    (starting ??= migratePostgres(pool).then(
+      () => undefined,
+      (error: unknown) => {
+        starting = undefined;
+        throw error;
+      },
+    ));
+  ready().catch(() => undefined); // start now; the calls see the outcome
+  const writer = new GroupCommit(pool, options.sinks ?? [], ready);
+  let closed = false;
+
+  function assertOpen(): void {
+    if (closed) throw new Error('store is closed');
+  }
+
+  async function select<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    await ready();
+    return (await pool.query<Row>(numberedParams(sql), params)).rows;
+  }
+
+  return {
+    async record(callback) {
+      assertOpen();
+      return writer.record(callback);
+    },
+
+    async checkWritable() {
+      assertOpen();
+      await select(
+        'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+        [Date.now()],
+      );
+    },
+
+    async listConversations(filter: ConversationFilter = {}) {
+      const page = pageQuery(
+        filter,
+        conditions([
+          ['owner_user_id = ?', filter.ownerUserId],
+          ['user_id = ?', filter.userId],
+          ['group_id = ?', filter.groupId],
+          ['conversation_id = ?', filter.conversationId],
+          ['conversation_type = ?', filter.conversationType],
+          ['last_seen_at >= ?', filter.seenAfter],
+          ['last_seen_at < ?', filter.seenBefore],
+        ]),
+      );
+      const rows = await select<ConversationRow>(`SELECT * FROM conversations ${page.clause}`, page.params);
+      return toPage(rows, page.limit, toConversationRecord);
+    },
+
+    async getConversation(ownerUserId, conversationId) {
+      const [row] = await select<ConversationRow>(
+        'SELECT * FROM conversations WHERE owner_user_id = ? AND conversation_id = ?',
+        [ownerUserId, conversationId],
+      );
+      return row && toConversationRecord(row);
+    },
+
+    async listEvents(filter: EventFilter = {}) {
+      const page = pageQuery(
+        filter,
+        conditions([
+          ['command = ?', filter.command],
+          ['operation_id = ?', filter.operationID],
+          ['received_at >= ?', filter.receivedAfter],
+          ['received_at < ?', filter.receivedBefore],
+        ]),
+      );
+      const rows = await select<EventRow>(`SELECT * FROM events ${page.clause}`, page.params);
+      return toPage(rows, page.limit, toEventRecord);
+    },
+
+    async listCommands() {
+      // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
+      const rows = await select<CommandStatsRow>('SELECT * FROM command_stats ORDER BY command COLLATE "C"');
+      return rows.map(toCommandStats);
+    },
+
+    async pendingDeliveries(sink, limit) {
+      const rows = await select<
+        Pick<DeliveryRow, 'id' | 'event_id' | 'ordering_key' | 'attempts' | 'next_attempt_at'>
+      >(
+        `SELECT id, event_id, ordering_key, attempts, next_attempt_at FROM deliveries
+         WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+        [sink, limit],
+      );
+      return rows.map((row) => ({
+        deliveryId: row.id,
+        eventId: row.event_id,
+        sink,
+        orderingKey: row.ordering_key,
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+      }));
+    },
+
+    async loadEvent(eventId) {
+      const [row] = await select<EventRow>('SELECT * FROM events WHERE id = ?', [eventId]);
+      return (
+        row && {
+          id: row.id,
+          callbackCommand: row.command,
+          operationID: row.operation_id,
+          receivedAt: row.received_at,
+          idempotencyKey: row.idempotency_key,
+          rawBody: row.body,
+        }
+      );
+    },
+
+    async settleDeliveries(settlements) {
+      assertOpen();
+      if (settlements.length === 0) return;
+      await ready();
+      await settleDeliveries(pool, settlements);
+    },
+
+    async replay(selection) {
+      assertOpen();
+      await ready();
+      return replayDeliveries(pool, selection, Date.now());
+    },
+
+    async listDeliveries(filter: DeliveryFilter = {}) {
+      const page = pageQuery(
+        filter,
+        conditions([
+          ['sink = ?', filter.sink],
+          ['status = ?', filter.status],
+        ]),
+      );
+      const rows = await select<DeliveryRow>(`SELECT * FROM deliveries ${page.clause}`, page.params);
+      return toPage(rows, page.limit, toDeliveryRecord);
+    },
+
+    async sinkBacklog(sink) {
+      const [row] = await select<{ pending: number; oldest: number | null; delivered: number; dead: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+           min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+           count(*) FILTER (WHERE status = 'delivered') AS delivered,
+           count(*) FILTER (WHERE status = 'dead') AS dead
+         FROM deliveries WHERE sink = ?`,
+        [sink],
+      );
+      return {
+        pending: row?.pending ?? 0,
+        oldestPendingAt: row?.oldest ?? null,
+        delivered: row?.delivered ?? 0,
+        dead: row?.dead ?? 0,
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await writer.flushed();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import type { ReplaySelection, Settlement } from '../store.js';
+import { numberedParams } from './numbered-params.js';
+
+/**
+ * Records the end of delivery attempts in one transaction, one multi-row UPDATE per outcome. Only pending deliveries
+ * change: a settlement that arrives after a replay or a dead letter is ignored, as in the SQLite backend.
+ */
+export async function settleDeliveries(pool: pg.Pool, settlements: readonly Settlement[]): Promise<void> {
+  const delivered = settlements.filter((s) => s.outcome === 'delivered');
+  const retry = settlements.filter((s) => s.outcome === 'retry');
+  const dead = settlements.filter((s) => s.outcome === 'dead');
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    if (delivered.length > 0) {
+      await client.query(
+        `UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, settled_at = s.at, last_error = NULL
+         FROM unnest($1::bigint[], $2::bigint[]) AS s (id, at) WHERE d.id = s.id AND d.status = 'pending'`,
+        [delivered.map((s) => s.deliveryId), delivered.map((s) => s.at)],
+      );
+    }
+    if (retry.length > 0) {
+      await client.query(
+        `UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = s.next, last_error = s.error
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (id, next, error)
+         WHERE d.id = s.id AND d.status = 'pending'`,
+        [retry.map((s) => s.deliveryId), retry.map((s) => s.nextAttemptAt), retry.map((s) => s.error)],
+      );
+    }
+    if (dead.length > 0) {
+      await client.query(
+        `UPDATE deliveries d SET status = 'dead', attempts = d.attempts + 1, settled_at = s.at, last_error = s.error
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (id, at, error)
+         WHERE d.id = s.id AND d.status = 'pending'`,
+        [dead.map((s) => s.deliveryId), dead.map((s) => s.at), dead.map((s) => s.error)],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Puts the selected deliveries back in the queue, due at `at`, with a fresh attempt count; resolves with how many. */
+export async function replayDeliveries(
+  pool: pg.Pool,
+  selection: ReplaySelection,
+  at: number,
+): Promise<number> {
+  const conditions: string[] = [];
+  const params: unknown[] = [at];
+  const add = (sql: string, ...values: unknown[]) => (conditions.push(sql), params.push(...values));
+  if (selection.sink !== undefined) add('sink = ?', selection.sink);
+  if (selection.eventId !== undefined) add('event_id = ?', selection.eventId);
+  if (selection.dead) add('status = ?', 'dead');
+  if (selection.from !== undefined || selection.to !== undefined) {
+    add(
+      'event_id IN (SELECT id FROM events WHERE received_at >= ? AND received_at < ?)',
+      selection.from ?? 0,
+      selection.to ?? Number.MAX_SAFE_INTEGER,
+    );
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const sql = `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, settled_at = NULL ${where}`;
+  return (await pool.query(numberedParams(sql), params)).rowCount ?? 0;
+}
