@@ -6,6 +6,7 @@ import { findCommand, isConversationCommand } from '../src/protocol/index.js';
 import type { AcceptedCallback, ConversationCallback } from '../src/protocol/index.js';
 import { idempotencyKey } from '../src/receiver/idempotency-key.js';
 import { migrateDatabase, openStore } from '../src/store/index.js';
+import { openPool } from '../src/store/postgres/open-pool.js';
 import type { OutboxSink, Page, Store, StoreOptions } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, groupChatBody, singleChatBody } from './fixtures/seed.js';
 import { startPostgres } from './helpers/postgres.js';
@@ -601,7 +602,7 @@ describe('store', () => {
     });
   });
 
-  describe('PostgreSQL: several instances on one database', () => {
+  describe('PostgreSQL: several instances, migrations, durability', () => {
     it('records an exact redelivery once when two instances get it at the same time', async () => {
       const url = await postgres.createDatabase('instances_redelivery');
       const [one, two] = [openStore(url, { sinks: SINKS }), openStore(url, { sinks: SINKS })];
@@ -699,6 +700,41 @@ describe('store', () => {
         await runCli(['events', 'list', '--json'], { OPENIM_HOOKS_DATABASE: url }),
       ) as Page<{ rawBody: string }>;
       assert.equal(events.items[0]?.rawBody, SEED_BODY);
+    });
+
+    it('fails only the callback at fault when a batch cannot commit', async () => {
+      const store = openStore(await postgres.createDatabase('isolation'));
+      try {
+        // PostgreSQL text cannot hold U+0000 (an operationID from a header never does; here one is forced in).
+        const results = await Promise.allSettled(
+          ['a', 'b\u0000', 'c', 'd'].map((op) => store.record(accepted(onlineBody(op), { operationID: op }))),
+        );
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+        );
+        assert.deepEqual(
+          (await store.listEvents()).items.map((e) => e.operationID),
+          ['a', 'c', 'd'],
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('commits with synchronous_commit on, even where the database default is off', async () => {
+      const url = await postgres.createDatabase('durability');
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('ALTER DATABASE durability SET synchronous_commit = off');
+      await admin.end();
+      const pool = openPool(url, 1);
+      try {
+        const { rows } = await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+        assert.equal(rows[0]?.synchronous_commit, 'on');
+      } finally {
+        await pool.end();
+      }
     });
 
     it('keeps working across a PostgreSQL restart, and stores a NUL in a conversation field', async () => {

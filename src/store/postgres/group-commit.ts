@@ -73,13 +73,9 @@ export class GroupCommit {
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      // SQL errors (a 5-character SQLSTATE) may be one callback's fault; retry each alone. Others fail them all.
-      if (
-        batch.length > 1 &&
-        typeof code === 'string' &&
-        /^[0-9A-Z]{5}$/.test(code) &&
-        !code.startsWith('08')
-      ) {
+      // A data exception (22) or constraint violation (23) may be one callback's fault: retry each alone. Anything
+      // else (connection, shutdown, no ready database) fails the whole batch at once.
+      if (batch.length > 1 && typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) {
         for (const w of batch) await this.commitOrIsolate([w]);
         return;
       }
