@@ -22,7 +22,11 @@ export class WriterClient {
   constructor(
     private readonly path: string,
     private readonly sinks: OutboxSink[],
-  ) {}
+  ) {
+    // Started now, not on the first callback: a thread takes a few hundred milliseconds to boot, which the first
+    // before-callback would otherwise spend out of its deadline.
+    this.worker = this.start();
+  }
 
   record(callback: AcceptedCallback): Promise<RecordResult> {
     return this.send({ type: 'record', callback: toTuple(callback) }) as Promise<RecordResult>;
