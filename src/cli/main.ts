@@ -45,7 +45,7 @@ function storeCommand(program: Command, name: string, description: string): Comm
   return program
     .command(name)
     .description(description)
-    .option('--database <path>', 'SQLite file (default: as `serve` resolves it)')
+    .option('--database <path>', 'SQLite file or postgres:// URL (default: as `serve` resolves it)')
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--json', 'print JSON instead of a table', false);
 }
@@ -68,7 +68,7 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default 10006)')
     .option('--base-path <path>', 'path of OpenIM webhooks.yml `url` (default /callbackExample)')
-    .option('--database <path>', 'SQLite file (default ./data/openim-hooks.db)')
+    .option('--database <path>', 'SQLite file or postgres:// URL (default ./data/openim-hooks.db)')
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--max-body-bytes <n>', 'largest accepted body (default 1048576)')
     .option('--before-deadline-ms <ms>', 'deadline of before-callback answers (default 1000)')
@@ -105,9 +105,12 @@ export function buildProgram(): Command {
     .option('--sink <NAME=URL>', 'forward events to http(s)://, nats:// or redis:// (repeatable)', collect)
     .option('--sink-secret <NAME=whsec_...>', 'Standard Webhooks signing secret of an HTTP sink (repeatable)', collect)
     .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
+    .option('--no-relay', 'record and queue for the sinks, but leave the delivering to another instance')
     .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
-      // One flag per sink reads better than a plural; the settings are lists.
-      const config = resolveConfig({ flags: { ...flags, sinks: sink, sinkSecrets: sinkSecret }, env: process.env });
+      // One flag per sink reads better than a plural; the settings are lists. `--no-relay` makes commander default
+      // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide.
+      const relay = (flags['relay'] as unknown) === false ? 'false' : undefined;
+      const config = resolveConfig({ flags: { ...flags, relay, sinks: sink, sinkSecrets: sinkSecret }, env: process.env });
       const service = await startService(config);
       const stop = (signal: string) => {
         service.logger.info({ signal }, 'shutting down: draining in-flight callbacks');

@@ -9,7 +9,7 @@ export interface ServiceConfig {
   port: number;
   /** OpenIM's default `url: http://127.0.0.1:10006/callbackExample` works unchanged. */
   basePath: string;
-  /** A SQLite file path (a `postgres://` URL once that backend lands). */
+  /** A SQLite file path, or a `postgres://` URL for the PostgreSQL backend. */
   database: string;
   maxBodyBytes: number;
   beforeDeadlineMs: number;
@@ -40,6 +40,8 @@ export interface ServiceConfig {
   sinkSecrets: string[];
   /** Let sinks reach loopback and private addresses (SSRF guard off). */
   allowPrivateSinks: boolean;
+  /** Drain the outbox from this instance. With several instances on one PostgreSQL, run it on one of them. */
+  relay: boolean;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -71,6 +73,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   sinks: [],
   sinkSecrets: [],
   allowPrivateSinks: false,
+  relay: true,
 };
 
 type Key = keyof ServiceConfig;
@@ -84,7 +87,7 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     doc: 'port to listen on (0 = any free port)',
   },
   basePath: { env: 'OPENIM_HOOKS_BASE_PATH', parse: text('basePath'), doc: 'path of OpenIM `url`' },
-  database: { env: 'OPENIM_HOOKS_DATABASE', parse: text('database'), doc: 'SQLite file path' },
+  database: { env: 'OPENIM_HOOKS_DATABASE', parse: text('database'), doc: 'SQLite file path, or a `postgres://` URL' },
   maxBodyBytes: {
     env: 'OPENIM_HOOKS_MAX_BODY_BYTES',
     parse: integer('maxBodyBytes', 1, 64 * 1024 * 1024),
@@ -211,6 +214,11 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     env: 'OPENIM_HOOKS_ALLOW_PRIVATE_SINKS',
     parse: boolean('allowPrivateSinks'),
     doc: 'let sinks reach loopback and private addresses (SSRF guard off)',
+  },
+  relay: {
+    env: 'OPENIM_HOOKS_RELAY',
+    parse: boolean('relay'),
+    doc: 'drain the outbox to the sinks from this instance (`false`: only record and queue)',
   },
 };
 
@@ -339,7 +347,7 @@ export function resolveConfig({ flags = {}, env = {} }: ConfigSources = {}): Ser
 export function configReference(): { key: Key; flag: string; env: string; default: string; doc: string }[] {
   return (Object.keys(SETTINGS) as Key[]).map((key) => ({
     key,
-    flag: `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    flag: `--${DEFAULT_CONFIG[key] === true ? 'no-' : ''}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
     env: SETTINGS[key].env,
     default: showDefault(DEFAULT_CONFIG[key]),
     doc: SETTINGS[key].doc,

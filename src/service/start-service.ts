@@ -64,7 +64,7 @@ export async function startService(
   });
   const metrics = createMetrics(store, config.sinks.map((sink) => sink.name));
   const relay =
-    config.sinks.length === 0
+    config.sinks.length === 0 || !config.relay
       ? undefined
       : startRelay({
           outbox: store,
