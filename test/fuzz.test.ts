@@ -65,6 +65,56 @@ describe('validator and JSON parser (property)', () => {
   });
 });
 
+describe('authentication (property)', () => {
+  it('any header values, addresses and paths give a JSON 200 or 401, never a throw', async () => {
+    const receiver = createReceiver({
+      auth: {
+        pathSecrets: ['p1'],
+        basic: ['u:w'],
+        allowIps: ['10.0.0.0/8', '::1'],
+        trustedProxies: ['10.0.0.1'],
+        signature: { algorithm: 'hmac-sha256', keys: ['k'] },
+        bodyHmac: { secrets: ['b'] },
+      },
+    });
+    const text = fc.string({ unit: 'binary', maxLength: 80 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          url: fc.oneof(
+            text,
+            fc.constant('/callbackExample/p1/callbackAfterCreateSingleChatConversationsCommand'),
+          ),
+          remoteAddress: fc.oneof(fc.ipV4(), fc.ipV6(), text),
+          headers: fc.dictionary(
+            fc.constantFrom(
+              'authorization',
+              'x-forwarded-for',
+              'x-signature',
+              'x-nonce',
+              'x-openim-hooks-signature',
+              'x-openim-hooks-timestamp',
+            ),
+            text,
+          ),
+        }),
+        async ({ url, remoteAddress, headers }) => {
+          const answer = await receiver.handle({
+            method: 'POST',
+            url,
+            header: (name) => headers[name],
+            body: new TextEncoder().encode(SEED_BODY),
+            remoteAddress,
+          });
+          checkAnswer(answer);
+          assert.ok(answer.status === 401 || answer.status === 200);
+        },
+      ),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
+});
+
 describe('the whole handler (fuzz, fixed seed)', () => {
   const store = openSqliteStore(join(tempDir(), 'fuzz.db'));
   after(() => store.close());

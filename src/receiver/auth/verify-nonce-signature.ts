@@ -7,14 +7,19 @@ import { matchesAny } from './safe-equal.js';
 export type HeaderGetter = (name: string) => string | undefined;
 export type Verdict = { ok: true } | { ok: false; detail: string };
 
-/** A signature sent as hex or base64 (standard or url-safe), as bytes; undefined when it is neither. */
-export function decodeSignature(text: string): Buffer | undefined {
+/**
+ * The bytes a signature may stand for: hex and base64 (standard or url-safe) readings. A text valid as both yields
+ * both, and the signature is accepted if either verifies.
+ */
+export function decodeSignature(text: string): Buffer[] {
   const value = text.trim();
-  if (value === '' || value.length > 4096) return undefined;
-  if (/^[0-9a-f]+$/i.test(value) && value.length % 2 === 0) return Buffer.from(value, 'hex');
-  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value))
-    return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  return undefined;
+  if (value === '' || value.length > 4096) return [];
+  const readings: Buffer[] = [];
+  if (/^[0-9a-f]+$/i.test(value) && value.length % 2 === 0) readings.push(Buffer.from(value, 'hex'));
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
+    readings.push(Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  }
+  return readings;
 }
 
 /** Epoch ms from a text of 10 (seconds) or 13 (milliseconds) digits, or the first such run inside a nonce. */
@@ -67,9 +72,10 @@ export function createNonceSignatureVerifier(options: NonceSignatureOptions, now
     if (!nonce || nonce.length > 1024)
       return { ok: false, detail: `missing or oversized ${nonceHeader} header` };
     if (!sent) return { ok: false, detail: `missing ${signatureHeader} header` };
-    const signature = decodeSignature(sent);
-    if (!signature || !signatureMatches(nonce, signature))
+    const readings = decodeSignature(sent);
+    if (!readings.some((signature) => signatureMatches(nonce, signature))) {
       return { ok: false, detail: 'signature does not verify' };
+    }
     const stamp = timestampHeader ? timeOf(header(timestampHeader) ?? '', true) : timeOf(nonce, false);
     if (stamp === undefined)
       return { ok: false, detail: 'the nonce carries no time: its freshness cannot be checked' };
