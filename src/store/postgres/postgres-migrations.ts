@@ -48,11 +48,15 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX conversations_by_group_id ON conversations (group_id);
       CREATE INDEX conversations_by_last_seen_at ON conversations (last_seen_at);
 
+      -- One row per command and shard, summed when read: each batch counts into a random shard, so the commits of
+      -- several instances do not queue on one hot row (its lock is held until COMMIT has flushed the WAL).
       CREATE TABLE command_stats (
-        command text PRIMARY KEY,
+        command text NOT NULL,
+        shard smallint NOT NULL,
         count bigint NOT NULL,
         first_seen_at bigint NOT NULL,
-        last_seen_at bigint NOT NULL
+        last_seen_at bigint NOT NULL,
+        PRIMARY KEY (command, shard)
       );
 
       CREATE TABLE heartbeat (id integer PRIMARY KEY CHECK (id = 1), at bigint NOT NULL);

@@ -8,6 +8,9 @@ import type { OutboxSink } from '../store.js';
  */
 const text = (value: string) => (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value);
 
+/** Rows per command in `command_stats` (see the migration): enough that concurrent batches rarely share one. */
+const COMMAND_STATS_SHARDS = 16;
+
 const keyOf = (callback: AcceptedCallback) => `${callback.operationID}\u0000${callback.idempotencyKey}`;
 
 /**
@@ -105,9 +108,10 @@ async function countCommands(client: pg.ClientBase, fresh: Fresh[]): Promise<voi
   }
   const commands = [...stats.keys()].sort();
   await client.query(
-    `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
-     ON CONFLICT (command) DO UPDATE SET count = command_stats.count + excluded.count,
+    `INSERT INTO command_stats (command, shard, count, first_seen_at, last_seen_at)
+     SELECT command, $5::smallint, count, first_seen_at, last_seen_at
+     FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t (command, count, first_seen_at, last_seen_at)
+     ON CONFLICT (command, shard) DO UPDATE SET count = command_stats.count + excluded.count,
        first_seen_at = least(command_stats.first_seen_at, excluded.first_seen_at),
        last_seen_at = greatest(command_stats.last_seen_at, excluded.last_seen_at)`,
     [
@@ -115,6 +119,7 @@ async function countCommands(client: pg.ClientBase, fresh: Fresh[]): Promise<voi
       commands.map((command) => stats.get(command)?.count),
       commands.map((command) => stats.get(command)?.first),
       commands.map((command) => stats.get(command)?.last),
+      Math.floor(Math.random() * COMMAND_STATS_SHARDS),
     ],
   );
 }
