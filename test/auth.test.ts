@@ -6,6 +6,7 @@ import { ERROR_CODES, isBlocking } from '../src/protocol/index.js';
 import type { AcceptedCallback, Recorder } from '../src/protocol/index.js';
 import { createReceiver, signBody, toFetchHandler } from '../src/receiver/index.js';
 import type { AuthOptions, RawRequest, ReceiverOptions, SignatureAlgorithm } from '../src/receiver/index.js';
+import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from '../src/emitter/index.js';
 import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
 import { postLikeOpenIM } from './helpers/openim-client.js';
@@ -309,6 +310,42 @@ describe('the Web adapter', () => {
     const wrongSecret = await post(`/callbackExample/s2/${SEED_COMMAND}`, '10.1.1.1');
     assertUnauthorized({ status: wrongSecret.status, body: await wrongSecret.text() }, /path segment/);
     assert.equal(recorder.recorded.length, 1);
+  });
+});
+
+describe('our emitter, signing the body for the receiver', () => {
+  it('is let in with the secret and refused (401, nothing recorded) without it', async () => {
+    const service = await startService({
+      ...DEFAULT_CONFIG,
+      port: 0,
+      database: join(tempDir(), 'emitter-hmac.db'),
+      logLevel: 'silent',
+      bodyHmacSecrets: ['emitter-secret'],
+    });
+    try {
+      const config = resolveWebhooksConfig({ url: service.callbackUrl, enableAll: true });
+      const signed = createEmitter({
+        config,
+        attemptHeaders: (body) => Object.entries(signBody(['emitter-secret'], body)).flat(),
+      });
+      await simulateSingleChatCreation(signed, { sendID: 'hmac-a', recvID: 'hmac-b' });
+      await signed.close();
+      const recorded = (await service.store.listEvents({ limit: 100 })).items.length;
+      assert.ok(recorded >= 2, `the signed callbacks were recorded (${recorded})`);
+
+      const statuses: (number | null)[] = [];
+      const unsigned = createEmitter({ config, onOutcome: (outcome) => statuses.push(outcome.status) });
+      await simulateSingleChatCreation(unsigned, { sendID: 'hmac-c', recvID: 'hmac-d' });
+      await unsigned.close();
+      assert.ok(statuses.length > 0 && statuses.every((status) => status === 401), JSON.stringify(statuses));
+      assert.equal(
+        (await service.store.listEvents({ limit: 100 })).items.length,
+        recorded,
+        'nothing more recorded',
+      );
+    } finally {
+      await service.close();
+    }
   });
 });
 
