@@ -63,20 +63,21 @@ async function allPages<T>(list: (cursor: string | undefined) => Promise<Page<T>
 
 interface Backend {
   name: string;
+  /** A fresh, empty database: its `--database` value. */
+  database(): Promise<string>;
   /** A store on a fresh, empty database. */
   open(options?: StoreOptions): Promise<Store>;
 }
 
 let databases = 0;
 let dir = '';
-const sqlite: Backend = {
-  name: 'SQLite',
-  open: async (options) => openStore(join(dir, `contract-${++databases}.db`), options),
-};
-const postgresql: Backend = {
-  name: 'PostgreSQL',
-  open: async (options) => openStore(await postgres.createDatabase(`contract_${++databases}`), options),
-};
+const backendOf = (name: string, database: () => Promise<string>): Backend => ({
+  name,
+  database,
+  open: async (options) => openStore(await database(), options),
+});
+const sqlite = backendOf('SQLite', async () => join(dir, `contract-${++databases}.db`));
+const postgresql = backendOf('PostgreSQL', () => postgres.createDatabase(`contract_${++databases}`));
 
 const SINKS: OutboxSink[] = [
   { name: 'all', commands: null },
@@ -547,6 +548,15 @@ describe('store', () => {
           },
           { sinks: SINKS },
         ));
+
+      it('migrates a new database once: `migrate` reports the versions it applied, then none', async () => {
+        const database = await backend.database();
+        assert.deepEqual(await migrateDatabase(database), [1, 2]);
+        assert.deepEqual(await migrateDatabase(database), []);
+        const store = openStore(database);
+        await store.checkWritable();
+        await store.close();
+      });
 
       it('proves it can write, then closes: later calls fail, a second close does nothing', async () => {
         const store = await backend.open();

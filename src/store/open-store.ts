@@ -1,6 +1,7 @@
 import { migratePostgres } from './postgres/migrate-postgres.js';
 import { openPool } from './postgres/open-pool.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
+import { migrate as migrateSqlite, openDatabase } from './sqlite/open-database.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store, StoreOptions } from './store.js';
 
@@ -22,9 +23,20 @@ export function openStore(database: string, options: StoreOptions = {}): Store {
  */
 export async function migrateDatabase(database: string): Promise<number[]> {
   if (!isPostgresUrl(database)) {
-    // The SQLite store migrates when it opens (and does not report which versions it applied).
-    await openSqliteStore(database).close();
-    return [];
+    const db = openDatabase(database);
+    try {
+      const versions = () =>
+        db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'").get()
+          ? (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+              (r) => r.version,
+            )
+          : [];
+      const before = new Set(versions());
+      migrateSqlite(db);
+      return versions().filter((version) => !before.has(version));
+    } finally {
+      db.close();
+    }
   }
   const pool = openPool(database, 1);
   pool.on('error', () => undefined);
