@@ -5,7 +5,7 @@ import pg from 'pg';
 import { findCommand, isConversationCommand } from '../src/protocol/index.js';
 import type { AcceptedCallback, ConversationCallback } from '../src/protocol/index.js';
 import { idempotencyKey } from '../src/receiver/idempotency-key.js';
-import { migrateDatabase, openStore } from '../src/store/index.js';
+import { migrateDatabase, openStore, redactDatabase } from '../src/store/index.js';
 import { openPool } from '../src/store/postgres/open-pool.js';
 import type { OutboxSink, Page, Store, StoreOptions } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, groupChatBody, singleChatBody } from './fixtures/seed.js';
@@ -730,6 +730,20 @@ describe('store', () => {
       } finally {
         await store.close();
       }
+    });
+
+    it('keeps the password of a database URL out of logs', () => {
+      assert.equal(
+        redactDatabase('postgres://hooks:s3cr%40t@db:5432/hooks?sslmode=require'),
+        'postgres://hooks:***@db:5432/hooks?sslmode=require',
+      );
+      assert.equal(redactDatabase('postgresql://hooks@db/hooks'), 'postgresql://hooks@db/hooks');
+      assert.equal(
+        redactDatabase('postgres://db/hooks?user=h&password=pw&ssl=1'),
+        'postgres://db/hooks?user=h&password=***&ssl=1',
+      );
+      assert.equal(redactDatabase('postgres://u:p@ss@h/db'), 'postgres://u:***@h/db');
+      assert.equal(redactDatabase('./data/openim-hooks.db'), './data/openim-hooks.db');
     });
 
     it('commits with synchronous_commit on, even where the database default is off', async () => {

@@ -2,4 +2,5 @@ export * from './store.js';
 export { migrateDatabase, openStore } from './open-store.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';
+export { redactDatabase } from './redact-database.js';
 export { InvalidCursorError } from './page-query.js';
