@@ -732,6 +732,35 @@ describe('store', () => {
       }
     });
 
+    it('commits concurrent records together: one transaction for what arrives in one turn', async () => {
+      const url = await postgres.createDatabase('group_commit');
+      const store = openStore(url, { sinks: SINKS });
+      try {
+        await store.checkWritable();
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            store.record(accepted(singleChatBody(`g${i % 10}`, 'p'), { operationID: `gc${i}` })),
+          ),
+        );
+        assert.equal(new Set(results.map((r) => r.eventId)).size, 200);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          // xmin is the transaction that wrote a row: one for all 200 events, their outbox rows and conversations.
+          const { rows } = await client.query<{ events: string; deliveries: string; conversations: string }>(
+            `SELECT (SELECT count(DISTINCT xmin::text) FROM events) AS events,
+             (SELECT count(DISTINCT xmin::text) FROM deliveries) AS deliveries,
+             (SELECT count(DISTINCT xmin::text) FROM conversations) AS conversations`,
+          );
+          assert.deepEqual(rows[0], { events: '1', deliveries: '1', conversations: '1' });
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
     it('keeps the password of a database URL out of logs', () => {
       assert.equal(
         redactDatabase('postgres://hooks:s3cr%40t@db:5432/hooks?sslmode=require'),
