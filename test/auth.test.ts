@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ERROR_CODES, isBlocking } from '../src/protocol/index.js';
@@ -404,6 +405,34 @@ describe('the service', () => {
       );
     } finally {
       await service.stop();
+    }
+  });
+
+  it('open on loopback, the API still refuses a foreign Host (DNS rebinding) or a cross-site Origin', async () => {
+    const service = await startService({
+      ...DEFAULT_CONFIG,
+      port: 0,
+      database: join(tempDir(), 'rebind.db'),
+      logLevel: 'silent',
+    });
+    try {
+      const get = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${service.url}/api/v1/commands`, { headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const port = new URL(service.url).port;
+      assert.equal(await get({}), 200);
+      assert.equal(await get({ host: `localhost:${port}` }), 200);
+      assert.equal(await get({ host: `attacker.example:${port}` }), 401);
+      assert.equal(await get({ origin: 'http://attacker.example' }), 401);
+      assert.equal(await get({ origin: `http://127.0.0.1:${port}` }), 200);
+    } finally {
+      await service.close();
     }
   });
 

@@ -106,7 +106,7 @@ export async function startService(
       }
     }
     if (isApiPath(pathname) || pathname === '/metrics') {
-      const denied = authorizeApi(req.headers.authorization);
+      const denied = authorizeApi(req.headers.authorization, req.headers.host, req.headers.origin);
       if (denied) return sendJson(res, denied.status, denied.body);
       if (pathname === '/metrics') {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
