@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createReceiver, handleNodeRequest, writeRawResponse } from '../receiver/index.js';
 import type { CallbackHandlers } from '../receiver/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, redactDatabase } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { ServiceConfig } from './config.js';
 import { createLogger, logOutcome } from './logger.js';
@@ -154,7 +154,7 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, basePath: config.basePath, database: config.database }, 'openim-hooks listening');
+  logger.info({ url, basePath: config.basePath, database: redactDatabase(config.database) }, 'openim-hooks listening');
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
