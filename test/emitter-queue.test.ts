@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createAfterQueue, createEmitter, resolveWebhooksConfig } from '../src/emitter/index.js';
+import { runLoad } from '../src/emitter/load/index.js';
 import { SUCCESS, startServer } from './emitter-servers.js';
 
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -70,6 +71,31 @@ describe("OpenIM's after-queue: workers, slots, a bounded wait, then drops", () 
     } finally {
       held.open();
       await emitter.close();
+      await server.close();
+    }
+  });
+});
+
+describe('load generator under a receiver that stops answering', () => {
+  test('drops are counted as OpenIM would make them, the run still ends on time', async () => {
+    const held = gate();
+    const server = await startServer((_request, res) => void held.wait.then(() => res.end(SUCCESS)));
+    try {
+      const report = await runLoad({
+        url: server.url,
+        rate: 200,
+        durationSeconds: 0.5,
+        connections: 1,
+        slots: 2,
+        pushWaitMs: 10,
+        drainTimeoutMs: 200,
+      });
+      assert.equal(report.scheduled, 100);
+      assert.equal(report.dropped, 97, '1 in flight, 2 waiting, every other push gave up');
+      assert.equal(report.unfinished, 3);
+      assert.equal(report.succeeded, 0);
+    } finally {
+      held.open();
       await server.close();
     }
   });
