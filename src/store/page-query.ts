@@ -29,7 +29,11 @@ export function pageQuery(page: PageRequest, conditions: Condition[]) {
   };
 }
 
-export function toPage<Row extends { id: number }, T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
+export function toPage<Row extends { id: number }, T>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => T,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };

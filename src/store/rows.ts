@@ -1,7 +1,14 @@
-import type { CommandStats, ConversationRecord, DeliveryRecord, EventRecord } from '../store.js';
-import type { CallbackKind } from '../../protocol/index.js';
+import type {
+  CommandStats,
+  ConversationRecord,
+  DeliveryRecord,
+  EventRecord,
+  OutboxDelivery,
+  OutboxEvent,
+} from './store.js';
+import type { CallbackKind } from '../protocol/index.js';
 
-/** Rows as SQLite returns them; only this file knows the column names. */
+/** Rows as both backends return them (same column names); only this file maps them to OpenIM's JSON names. */
 export interface ConversationRow {
   id: number;
   owner_user_id: string;
@@ -113,5 +120,32 @@ export function toDeliveryRecord(row: DeliveryRow): DeliveryRecord {
     lastError: row.last_error,
     createdAt: iso(row.created_at),
     settledAt: row.settled_at === null ? null : iso(row.settled_at),
+  };
+}
+
+export function toOutboxEvent(row: EventRow): OutboxEvent {
+  return {
+    id: row.id,
+    callbackCommand: row.command,
+    operationID: row.operation_id,
+    receivedAt: row.received_at,
+    idempotencyKey: row.idempotency_key,
+    rawBody: row.body,
+  };
+}
+
+export type PendingDeliveryRow = Pick<
+  DeliveryRow,
+  'id' | 'event_id' | 'ordering_key' | 'attempts' | 'next_attempt_at'
+>;
+
+export function toOutboxDelivery(row: PendingDeliveryRow, sink: string): OutboxDelivery {
+  return {
+    deliveryId: row.id,
+    eventId: row.event_id,
+    sink,
+    orderingKey: row.ordering_key,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
   };
 }

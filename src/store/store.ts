@@ -1,4 +1,10 @@
-import type { AcceptedCallback, CallbackCommand, CallbackKind, Recorder, RecordResult } from '../protocol/index.js';
+import type {
+  AcceptedCallback,
+  CallbackCommand,
+  CallbackKind,
+  Recorder,
+  RecordResult,
+} from '../protocol/index.js';
 
 /**
  * One conversation as OpenIM described it to us: the twelve fields of its latest callback (in OpenIM's JSON names)

@@ -1,11 +1,11 @@
 import type { ConversationRecord } from '../store.js';
-import { toConversationRecord as fromSqliteRow } from '../sqlite/sqlite-rows.js';
-import type { ConversationRow as SqliteConversationRow } from '../sqlite/sqlite-rows.js';
+import { toConversationRecord as fromSqliteRow } from '../rows.js';
+import type { ConversationRow as SqliteConversationRow } from '../rows.js';
 
 // Events, command stats and deliveries come back from PostgreSQL exactly as SQLite gives them (same column names,
 // bigint as number, bytea as Buffer), so their mappers are shared; only the booleans of conversations differ.
-export { toCommandStats, toDeliveryRecord, toEventRecord } from '../sqlite/sqlite-rows.js';
-export type { CommandStatsRow, DeliveryRow, EventRow } from '../sqlite/sqlite-rows.js';
+export { toCommandStats, toDeliveryRecord, toEventRecord } from '../rows.js';
+export type { CommandStatsRow, DeliveryRow, EventRow } from '../rows.js';
 
 export interface ConversationRow extends Omit<SqliteConversationRow, 'is_pinned' | 'is_private_chat'> {
   is_pinned: boolean;

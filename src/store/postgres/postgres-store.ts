@@ -6,6 +6,8 @@ import { numberedParams } from './numbered-params.js';
 import { openPool } from './open-pool.js';
 import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord } from './postgres-rows.js';
 import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './postgres-rows.js';
+import { toOutboxDelivery, toOutboxEvent } from '../rows.js';
+import type { PendingDeliveryRow } from '../rows.js';
 import { replayDeliveries, settleDeliveries } from './settle-deliveries.js';
 
 /**
@@ -107,35 +109,17 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     },
 
     async pendingDeliveries(sink, limit) {
-      const rows = await select<
-        Pick<DeliveryRow, 'id' | 'event_id' | 'ordering_key' | 'attempts' | 'next_attempt_at'>
-      >(
+      const rows = await select<PendingDeliveryRow>(
         `SELECT id, event_id, ordering_key, attempts, next_attempt_at FROM deliveries
          WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
         [sink, limit],
       );
-      return rows.map((row) => ({
-        deliveryId: row.id,
-        eventId: row.event_id,
-        sink,
-        orderingKey: row.ordering_key,
-        attempts: row.attempts,
-        nextAttemptAt: row.next_attempt_at,
-      }));
+      return rows.map((row) => toOutboxDelivery(row, sink));
     },
 
     async loadEvent(eventId) {
       const [row] = await select<EventRow>('SELECT * FROM events WHERE id = ?', [eventId]);
-      return (
-        row && {
-          id: row.id,
-          callbackCommand: row.command,
-          operationID: row.operation_id,
-          receivedAt: row.received_at,
-          idempotencyKey: row.idempotency_key,
-          rawBody: row.body,
-        }
-      );
+      return row && toOutboxEvent(row);
     },
 
     async settleDeliveries(settlements) {

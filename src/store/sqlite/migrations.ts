@@ -1,6 +1,6 @@
 /**
  * Versioned schema of the SQLite backend. Append only: a released migration is never edited, a change is a new one.
- * Column names are ours; what leaves the store uses OpenIM's JSON names (see sqlite-rows.ts).
+ * Column names are ours; what leaves the store uses OpenIM's JSON names (see ../rows.ts).
  */
 export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {

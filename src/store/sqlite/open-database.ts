@@ -18,13 +18,19 @@ export function openDatabase(path: string): Database.Database {
 
 /** Applies the migrations this database lacks, each in its own transaction (safe when two processes start at once). */
 export function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)',
+  );
   for (const migration of SQLITE_MIGRATIONS) {
     db.transaction(() => {
       const applied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (applied) return;
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
     }).immediate();
   }
 }

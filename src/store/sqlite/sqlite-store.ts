@@ -1,8 +1,15 @@
 import { conditions, pageQuery, toPage } from '../page-query.js';
 import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
 import { migrate, openDatabase } from './open-database.js';
-import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord } from './sqlite-rows.js';
-import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './sqlite-rows.js';
+import {
+  toCommandStats,
+  toConversationRecord,
+  toDeliveryRecord,
+  toEventRecord,
+  toOutboxDelivery,
+  toOutboxEvent,
+} from '../rows.js';
+import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow, PendingDeliveryRow } from '../rows.js';
 import { startThread, stopThread } from './start-thread.js';
 import { WriterClient } from './writer-client.js';
 
@@ -11,7 +18,8 @@ import { WriterClient } from './writer-client.js';
  * `record` resolves; reads run on this thread on their own connection (WAL lets them proceed during writes).
  */
 export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
-  if (path === ':memory:') throw new Error('the SQLite store needs a file: a writer thread and readers share it');
+  if (path === ':memory:')
+    throw new Error('the SQLite store needs a file: a writer thread and readers share it');
   const db = openDatabase(path);
   migrate(db);
   const writer = new WriterClient(path, options.sinks ?? []);
@@ -58,7 +66,9 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
           ['last_seen_at < ?', filter.seenBefore],
         ]),
       );
-      const rows = db.prepare(`SELECT * FROM conversations ${page.clause}`).all(...page.params) as ConversationRow[];
+      const rows = db
+        .prepare(`SELECT * FROM conversations ${page.clause}`)
+        .all(...page.params) as ConversationRow[];
       return toPage(rows, page.limit, toConversationRecord);
     },
 
@@ -89,29 +99,13 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async pendingDeliveries(sink, limit) {
-      const rows = pending.all(sink, limit) as Pick<DeliveryRow, 'id' | 'event_id' | 'ordering_key' | 'attempts' | 'next_attempt_at'>[];
-      return rows.map((row) => ({
-        deliveryId: row.id,
-        eventId: row.event_id,
-        sink,
-        orderingKey: row.ordering_key,
-        attempts: row.attempts,
-        nextAttemptAt: row.next_attempt_at,
-      }));
+      const rows = pending.all(sink, limit) as PendingDeliveryRow[];
+      return rows.map((row) => toOutboxDelivery(row, sink));
     },
 
     async loadEvent(eventId) {
       const row = eventById.get(eventId) as EventRow | undefined;
-      return (
-        row && {
-          id: row.id,
-          callbackCommand: row.command,
-          operationID: row.operation_id,
-          receivedAt: row.received_at,
-          idempotencyKey: row.idempotency_key,
-          rawBody: row.body,
-        }
-      );
+      return row && toOutboxEvent(row);
     },
 
     async settleDeliveries(settlements) {
@@ -125,13 +119,24 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async listDeliveries(filter: DeliveryFilter = {}) {
-      const page = pageQuery(filter, conditions([['sink = ?', filter.sink], ['status = ?', filter.status]]));
+      const page = pageQuery(
+        filter,
+        conditions([
+          ['sink = ?', filter.sink],
+          ['status = ?', filter.status],
+        ]),
+      );
       const rows = db.prepare(`SELECT * FROM deliveries ${page.clause}`).all(...page.params) as DeliveryRow[];
       return toPage(rows, page.limit, toDeliveryRecord);
     },
 
     async sinkBacklog(sink) {
-      const row = backlog.get({ sink }) as { pending: number; oldest: number | null; delivered: number; dead: number };
+      const row = backlog.get({ sink }) as {
+        pending: number;
+        oldest: number | null;
+        delivered: number;
+        dead: number;
+      };
       return { pending: row.pending, oldestPendingAt: row.oldest, delivered: row.delivered, dead: row.dead };
     },
 

@@ -21,7 +21,9 @@ const insertEvent = db.prepare<unknown[], { id: number }>(
   `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, idempotency_key) DO NOTHING RETURNING id`,
 );
-const findEventByKey = db.prepare<[string, string], { id: number }>('SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?');
+const findEventByKey = db.prepare<[string, string], { id: number }>(
+  'SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?',
+);
 const countCommand = db.prepare(
   `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?)
    ON CONFLICT (command) DO UPDATE SET count = count + 1,
@@ -56,12 +58,22 @@ const markDead = db.prepare(
   `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, settled_at = ?, last_error = ?
    WHERE id = ? AND status = 'pending'`,
 );
-const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+const beat = db.prepare(
+  'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+);
 
 /** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
 function recordOne(callback: CallbackTuple): RecordResult {
   const [command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson] = callback;
-  const inserted = insertEvent.get(command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson);
+  const inserted = insertEvent.get(
+    command,
+    kind,
+    operationID,
+    receivedAt,
+    idempotencyKey,
+    rawBody,
+    warningsJson,
+  );
   if (!inserted) {
     const original = findEventByKey.get(operationID, idempotencyKey);
     if (!original) throw new Error('idempotency key conflicted but no event holds it');
@@ -72,7 +84,13 @@ function recordOne(callback: CallbackTuple): RecordResult {
   for (const sink of sinks) {
     if (sink.commands && !sink.commands.includes(command)) continue;
     // FIFO per conversation; events without one are not ordered among themselves.
-    insertDelivery.run(inserted.id, sink.name, c ? c.conversationId : `#${inserted.id}`, receivedAt, receivedAt);
+    insertDelivery.run(
+      inserted.id,
+      sink.name,
+      c ? c.conversationId : `#${inserted.id}`,
+      receivedAt,
+      receivedAt,
+    );
   }
   if (c) {
     upsertConversation.run(
@@ -143,10 +161,16 @@ const writeAll = db.transaction((writes: Write[]) => writes.map(apply));
 
 function commit(batch: Write[]): WriterReply[] {
   try {
-    return writeAll.immediate(batch).map((result, index) => ({ id: batch[index]?.id ?? -1, ok: true, result }));
+    return writeAll
+      .immediate(batch)
+      .map((result, index) => ({ id: batch[index]?.id ?? -1, ok: true, result }));
   } catch (error) {
     if (batch.length > 1) return batch.flatMap((write) => commit([write])); // find the one bad write
-    return batch.map(({ id }) => ({ id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+    return batch.map(({ id }) => ({
+      id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    }));
   }
 }
 

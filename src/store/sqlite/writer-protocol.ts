@@ -1,4 +1,9 @@
-import type { AcceptedCallback, CallbackKind, ConversationCallback, RecordResult } from '../../protocol/index.js';
+import type {
+  AcceptedCallback,
+  CallbackKind,
+  ConversationCallback,
+  RecordResult,
+} from '../../protocol/index.js';
 import type { ReplaySelection, Settlement } from '../store.js';
 
 /**
@@ -44,4 +49,5 @@ export type WriterRequest =
 
 export type WriterResult = RecordResult | number | null;
 
-export type WriterReply = { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
+export type WriterReply =
+  { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
