@@ -7,6 +7,7 @@ import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixture
 import { postLikeOpenIM } from './helpers/openim-client.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { waitFor } from './helpers/webhook-consumer.js';
 
 const dir = tempDir();
 
@@ -31,8 +32,10 @@ describe('openim-hooks serve, as a process', () => {
       const commands = JSON.parse(await runCli(['commands', '--json', '--database', database])) as { items: { callbackCommand: string; count: number }[] };
       assert.deepEqual(commands.items.map((c) => [c.callbackCommand, c.count]), [[SEED_COMMAND, 1]]);
 
-      // Logs: JSON lines carrying the operationID, never the payload.
-      const line = service.logs().split('\n').find((l) => l.includes('"cli-op"'));
+      // Logs: JSON lines carrying the operationID, never the payload (written within a second, in chunks).
+      const logLine = () => service.logs().split('\n').find((l) => l.includes('"cli-op"'));
+      await waitFor(() => logLine() !== undefined, 5_000);
+      const line = logLine();
       assert.ok(line, 'a log line names the operationID');
       assert.ok(!line.includes('Extra conversation data'), 'no user content at info level');
     } finally {

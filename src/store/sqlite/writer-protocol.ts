@@ -29,7 +29,9 @@ export function toTuple(callback: AcceptedCallback): CallbackTuple {
     callback.operationID,
     callback.receivedAt,
     callback.idempotencyKey,
-    callback.rawBody,
+    // A copy of exactly these bytes: the body is often a view into the socket's larger read buffer, and structured
+    // clone would copy all of that buffer for every callback.
+    new Uint8Array(callback.rawBody),
     callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
     callback.conversation !== null,
   ];
