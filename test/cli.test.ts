@@ -7,7 +7,7 @@ import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixture
 import { postLikeOpenIM } from './helpers/openim-client.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
-import { waitFor } from './helpers/webhook-consumer.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const dir = tempDir();
 

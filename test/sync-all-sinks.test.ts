@@ -9,7 +9,8 @@ import type { BrokerServer } from './helpers/brokers.js';
 import { sendUniqueCallbacks } from './helpers/openim-client.js';
 import { startServiceWithSinks } from './helpers/sync-service.js';
 import { tempDir } from './helpers/temp-dir.js';
-import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
+import { waitFor } from './helpers/wait-for.js';
+import { WebhookConsumer } from './helpers/webhook-consumer.js';
 
 const SECRET = `whsec_${Buffer.from('all sinks test secret 0123456789ab').toString('base64')}`;
 const dir = tempDir();

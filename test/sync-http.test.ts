@@ -8,7 +8,8 @@ import { sendUniqueCallbacks } from './helpers/openim-client.js';
 import { startServiceWithSinks, TEST_RETRY_SCHEDULE } from './helpers/sync-service.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
-import { WebhookConsumer, waitFor } from './helpers/webhook-consumer.js';
+import { waitFor } from './helpers/wait-for.js';
+import { WebhookConsumer } from './helpers/webhook-consumer.js';
 
 const SECRET = `whsec_${Buffer.from('openim-hooks test secret 0123456789').toString('base64')}`;
 const OLD_SECRET = `whsec_${Buffer.from('the secret being rotated away 0000').toString('base64')}`;
