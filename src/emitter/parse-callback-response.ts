@@ -10,6 +10,9 @@ export type ParsedCallbackResponse =
     }
   | { readonly ok: false; readonly kind: 'response-format' | 'response-type'; readonly message: string };
 
+/** One shared empty list: the field index is built once per list (after-callbacks have no overrides). */
+const NO_OVERRIDES: readonly FieldSpec[] = Object.freeze([]);
+
 const COMMON_FIELDS: readonly FieldSpec[] = [
   { name: 'actionCode', type: 'int32' },
   { name: 'errCode', type: 'int32' },
@@ -34,7 +37,7 @@ const INT_LITERAL = /^-?(0|[1-9]\d*)$/;
  */
 export function parseCallbackResponse(
   body: Buffer | string,
-  overrideSpecs: readonly FieldSpec[] = [],
+  overrideSpecs: readonly FieldSpec[] = NO_OVERRIDES,
 ): ParsedCallbackResponse {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   let document: unknown;

@@ -1,10 +1,14 @@
 import type { Agent } from 'node:http';
 import { OVERRIDE_FIELD_SPECS, findCommand, isBlocking, isConversationCommand } from '../protocol/index.js';
+import type { FieldSpec } from '../protocol/index.js';
 import { callbackUrl } from './callback-url.js';
 import { messageKeyTarget } from './message-key-target.js';
 import type { CallbackOutcome } from './callback-outcome.js';
 import { parseCallbackResponse } from './parse-callback-response.js';
 import { postCallback } from './post-callback.js';
+
+/** One shared empty list: the decoder builds its field index once per list. */
+const NO_OVERRIDES: readonly FieldSpec[] = Object.freeze([]);
 
 export interface SendEncodedCallbackOptions {
   /** The `url` of webhooks.yml. */
@@ -46,7 +50,8 @@ export async function sendEncodedCallback(options: SendEncodedCallbackOptions): 
     };
   }
   const responseBody = posted.body.toString('utf8');
-  const overrideSpecs = kind === 'before' && isConversationCommand(command) ? OVERRIDE_FIELD_SPECS : [];
+  const overrideSpecs =
+    kind === 'before' && isConversationCommand(command) ? OVERRIDE_FIELD_SPECS : NO_OVERRIDES;
   const parsed = parseCallbackResponse(posted.body, overrideSpecs);
   if (!parsed.ok) {
     return {
