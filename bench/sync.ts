@@ -1,11 +1,12 @@
 /**
  * `npm run bench:sync`: lag from reception to arrival at each sink (HTTP, NATS JetStream, Redis Streams) while
- * wrk drives about 1,000 callbacks/s at the service. Brokers are Debian's nats-server and redis-server, started here
+ * wrk drives about 1,000 callbacks/s at the service (16 connections, each pausing 10 ms between callbacks). Brokers are Debian's nats-server and redis-server, started here
  * on free ports in a temp dir. Lag is measured by the consumers: arrival time minus the envelope's `receivedAt`
  * (taken before the commit, so it slightly overstates the lag from the ack).
  *   BENCH_SECONDS  duration of the load (default 20)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'openim-hooks-bench-sync-'));
 const children: ChildProcess[] = [];
+const execFileAsync = promisify(execFile);
 
 const lags: Record<string, number[]> = { http: [], nats: [], redis: [] };
 const lagOf = (envelope: string) => Date.now() - Date.parse((JSON.parse(envelope) as { receivedAt: string }).receivedAt);
@@ -95,9 +97,10 @@ try {
   const base = `http://127.0.0.1:${servicePort}`;
   await waitForHttp(`${base}/healthz`);
 
-  const wrkOutput = execFileSync(
+  // Asynchronously: the consumers above live in this process and must keep reading while the load runs.
+  const { stdout: wrkOutput } = await execFileAsync(
     'wrk',
-    ['-t1', '-c10', `-d${seconds}s`, '-s', join(root, 'bench/unique-callbacks.lua'), `${base}/callbackExample/callbackAfterCreateSingleChatConversationsCommand`, '--', '10'],
+    ['-t1', '-c16', `-d${seconds}s`, '-s', join(root, 'bench/unique-callbacks.lua'), `${base}/callbackExample/callbackAfterCreateSingleChatConversationsCommand`, '--', '10'],
     { encoding: 'utf8' },
   );
   const sent = JSON.parse(wrkOutput.split('\n').find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}') as { requests: number; durationUs: number };

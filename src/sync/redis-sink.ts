@@ -91,17 +91,24 @@ export function createRedisSink(options: RedisSinkOptions): Sink {
     }
   }
 
+  let connecting: Promise<void> | undefined;
+
   async function ready(): Promise<string | undefined> {
     if (redis.status === 'ready') return undefined;
-    if (redis.status === 'wait' || redis.status === 'end') {
+    // The first deliveries arrive together: they all wait for the one connect (bounded by connectTimeout) instead
+    // of all but the first finding the client "connecting" and sending the whole lane into back-off.
+    if (redis.status === 'wait' || redis.status === 'end') connecting = redis.connect();
+    if (connecting) {
       try {
-        await redis.connect();
+        await connecting;
         return undefined;
       } catch (error) {
         return messageOf(error);
+      } finally {
+        connecting = undefined;
       }
     }
-    // connecting / reconnecting: the client is on it; do not wait for it here.
+    // Reconnecting after a drop: the client is on it; do not wait for it here.
     return lastError || redis.status;
   }
 
