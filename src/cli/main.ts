@@ -3,6 +3,7 @@ import { openStore } from '../store/index.js';
 import type { ConversationFilter, EventFilter, ReplaySelection, Store } from '../store/index.js';
 import { resolveConfig, startService } from '../service/index.js';
 import { printRows } from './output.js';
+import { registerEmitterCommands } from './trigger-commands.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -242,5 +243,6 @@ export function buildProgram(): Command {
     else process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n');
   });
 
+  registerEmitterCommands(program);
   return program;
 }
