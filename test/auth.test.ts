@@ -13,6 +13,7 @@ import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
 import { postLikeOpenIM } from './helpers/openim-client.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const NOW = 1_764_000_000_000;
 
@@ -395,10 +396,14 @@ describe('the service', () => {
         'refused callbacks recorded nothing',
       );
 
-      const refusedLines = service
-        .logs()
-        .split('\n')
-        .filter((line) => line.includes('"UNAUTHORIZED"'));
+      // Log lines are written in chunks, at the latest a second later.
+      const refused = () =>
+        service
+          .logs()
+          .split('\n')
+          .filter((line) => line.includes('"UNAUTHORIZED"'));
+      await waitFor(() => refused().length >= 1, 5_000);
+      const refusedLines = refused();
       assert.ok(
         refusedLines.length >= 1 && refusedLines.length <= Math.ceil(elapsedSeconds) + 1,
         `${refusedLines.length} lines in ${elapsedSeconds} s`,
