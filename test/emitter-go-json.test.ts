@@ -5,10 +5,10 @@ import { SINGLE_CHAT_FIELDS, encodeGoJson, goJsonString } from '../src/protocol/
 import type { FieldSpec } from '../src/protocol/index.js';
 import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
 
-/** The request package example of the seed page, parsed from the page itself. */
+/** The request package example of the seed page (a copy of shared/seed, so tests need nothing outside the repo). */
 function seedExample(): Record<string, unknown> {
   const page = readFileSync(
-    new URL('../../shared/seed/callback-after-create-single-chat-conversation.txt', import.meta.url),
+    new URL('./fixtures/seed-page.txt', import.meta.url),
     'utf8',
   );
   const start = page.indexOf('{', page.indexOf('Request Package Example'));
