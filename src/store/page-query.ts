@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store.js';
-import type { Page, PageRequest } from './store.js';
+import type { ConversationFilter, DeliveryFilter, EventFilter, Page, PageRequest } from './store.js';
 
 /** A WHERE clause built from named conditions; values always travel as parameters, never inside the SQL. */
 export interface Condition {
@@ -42,4 +42,47 @@ export function toPage<Row extends { id: number }, T>(
 /** Conditions for the filters that are set, skipping undefined ones. */
 export function conditions(entries: [sql: string, value: unknown][]): Condition[] {
   return entries.filter(([, value]) => value !== undefined).map(([sql, value]) => ({ sql, value }));
+}
+
+/** One page of conversations: the same SQL (with `?` placeholders) for both backends. */
+export function conversationsPage(filter: ConversationFilter) {
+  const page = pageQuery(
+    filter,
+    conditions([
+      ['owner_user_id = ?', filter.ownerUserId],
+      ['user_id = ?', filter.userId],
+      ['group_id = ?', filter.groupId],
+      ['conversation_id = ?', filter.conversationId],
+      ['conversation_type = ?', filter.conversationType],
+      ['last_seen_at >= ?', filter.seenAfter],
+      ['last_seen_at < ?', filter.seenBefore],
+    ]),
+  );
+  return { ...page, sql: `SELECT * FROM conversations ${page.clause}` };
+}
+
+/** One page of the event log. */
+export function eventsPage(filter: EventFilter) {
+  const page = pageQuery(
+    filter,
+    conditions([
+      ['command = ?', filter.command],
+      ['operation_id = ?', filter.operationID],
+      ['received_at >= ?', filter.receivedAfter],
+      ['received_at < ?', filter.receivedBefore],
+    ]),
+  );
+  return { ...page, sql: `SELECT * FROM events ${page.clause}` };
+}
+
+/** One page of deliveries. */
+export function deliveriesPage(filter: DeliveryFilter) {
+  const page = pageQuery(
+    filter,
+    conditions([
+      ['sink = ?', filter.sink],
+      ['status = ?', filter.status],
+    ]),
+  );
+  return { ...page, sql: `SELECT * FROM deliveries ${page.clause}` };
 }

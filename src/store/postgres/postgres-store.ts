@@ -1,4 +1,4 @@
-import { conditions, pageQuery, toPage } from '../page-query.js';
+import { conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
 import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { migratePostgres } from './migrate-postgres.js';
@@ -60,19 +60,8 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     },
 
     async listConversations(filter: ConversationFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['owner_user_id = ?', filter.ownerUserId],
-          ['user_id = ?', filter.userId],
-          ['group_id = ?', filter.groupId],
-          ['conversation_id = ?', filter.conversationId],
-          ['conversation_type = ?', filter.conversationType],
-          ['last_seen_at >= ?', filter.seenAfter],
-          ['last_seen_at < ?', filter.seenBefore],
-        ]),
-      );
-      const rows = await select<ConversationRow>(`SELECT * FROM conversations ${page.clause}`, page.params);
+      const page = conversationsPage(filter);
+      const rows = await select<ConversationRow>(page.sql, page.params);
       return toPage(rows, page.limit, toConversationRecord);
     },
 
@@ -85,16 +74,8 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     },
 
     async listEvents(filter: EventFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['command = ?', filter.command],
-          ['operation_id = ?', filter.operationID],
-          ['received_at >= ?', filter.receivedAfter],
-          ['received_at < ?', filter.receivedBefore],
-        ]),
-      );
-      const rows = await select<EventRow>(`SELECT * FROM events ${page.clause}`, page.params);
+      const page = eventsPage(filter);
+      const rows = await select<EventRow>(page.sql, page.params);
       return toPage(rows, page.limit, toEventRecord);
     },
 
@@ -136,14 +117,8 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     },
 
     async listDeliveries(filter: DeliveryFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['sink = ?', filter.sink],
-          ['status = ?', filter.status],
-        ]),
-      );
-      const rows = await select<DeliveryRow>(`SELECT * FROM deliveries ${page.clause}`, page.params);
+      const page = deliveriesPage(filter);
+      const rows = await select<DeliveryRow>(page.sql, page.params);
       return toPage(rows, page.limit, toDeliveryRecord);
     },
 

@@ -1,4 +1,4 @@
-import { conditions, pageQuery, toPage } from '../page-query.js';
+import { conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
 import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
 import { migrate, openDatabase } from './open-database.js';
 import {
@@ -54,21 +54,8 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async listConversations(filter: ConversationFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['owner_user_id = ?', filter.ownerUserId],
-          ['user_id = ?', filter.userId],
-          ['group_id = ?', filter.groupId],
-          ['conversation_id = ?', filter.conversationId],
-          ['conversation_type = ?', filter.conversationType],
-          ['last_seen_at >= ?', filter.seenAfter],
-          ['last_seen_at < ?', filter.seenBefore],
-        ]),
-      );
-      const rows = db
-        .prepare(`SELECT * FROM conversations ${page.clause}`)
-        .all(...page.params) as ConversationRow[];
+      const page = conversationsPage(filter);
+      const rows = db.prepare(page.sql).all(...page.params) as ConversationRow[];
       return toPage(rows, page.limit, toConversationRecord);
     },
 
@@ -80,16 +67,8 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async listEvents(filter: EventFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['command = ?', filter.command],
-          ['operation_id = ?', filter.operationID],
-          ['received_at >= ?', filter.receivedAfter],
-          ['received_at < ?', filter.receivedBefore],
-        ]),
-      );
-      const rows = db.prepare(`SELECT * FROM events ${page.clause}`).all(...page.params) as EventRow[];
+      const page = eventsPage(filter);
+      const rows = db.prepare(page.sql).all(...page.params) as EventRow[];
       return toPage(rows, page.limit, toEventRecord);
     },
 
@@ -119,14 +98,8 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     },
 
     async listDeliveries(filter: DeliveryFilter = {}) {
-      const page = pageQuery(
-        filter,
-        conditions([
-          ['sink = ?', filter.sink],
-          ['status = ?', filter.status],
-        ]),
-      );
-      const rows = db.prepare(`SELECT * FROM deliveries ${page.clause}`).all(...page.params) as DeliveryRow[];
+      const page = deliveriesPage(filter);
+      const rows = db.prepare(page.sql).all(...page.params) as DeliveryRow[];
       return toPage(rows, page.limit, toDeliveryRecord);
     },
 
