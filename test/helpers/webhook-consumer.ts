@@ -21,6 +21,8 @@ export class WebhookConsumer {
   unverified = 0;
   /** The status to answer; 200 by default. */
   status = 200;
+  /** Headers to answer with (for example Retry-After). */
+  headers: Record<string, string> = {};
   private server: Server | undefined;
   private readonly verifier: Webhook;
   port = 0;
@@ -50,7 +52,7 @@ export class WebhookConsumer {
             return;
           }
         }
-        res.writeHead(this.status).end();
+        res.writeHead(this.status, this.headers).end();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
