@@ -98,7 +98,7 @@ const rows: Row[] = [];
 try {
   for (const target of targets) {
     rows.push(await measure(target, `max, ${connections} connections`, connections, 0));
-    rows.push(await measure(target, '~1,000/s, 10 connections x 10 ms pace', 10, 10));
+    rows.push(await measure(target, '~1,000/s: 14 connections, 10 ms pause each', 14, 10));
   }
 } finally {
   rmSync(tempDir, { recursive: true, force: true });
