@@ -360,6 +360,92 @@ describe('store', () => {
           { sinks: SINKS },
         ));
 
+      it('claims: two owners never hold one delivery; a leased head holds its key back; FIFO per key', () =>
+        withStore(
+          async (store) => {
+            // Deliveries 1..7: the seed conversation (one key) at 1, 3, 5; one-off events at 2, 4, 6, 7.
+            const order = ['s0', 'o0', 's1', 'o1', 's2', 'o2', 'o3'];
+            for (const [i, op] of order.entries()) {
+              const body = op.startsWith('s') ? SEED_BODY : onlineBody(op);
+              await store.record(accepted(body, { operationID: op, receivedAt: T0 + i }));
+            }
+            const ids = (claimed: { deliveryId: number }[]) => claimed.map((d) => d.deliveryId);
+            const now = T0 + 100;
+            const a = await store.claimDeliveries('all', 'A', 2, 1000, now);
+            assert.deepEqual(ids(a), [1, 2]);
+            assert.equal(a[0]?.orderingKey, 'si_123228123_622925731');
+            // 3 waits behind its leased head 1; B gets the other heads.
+            assert.deepEqual(ids(await store.claimDeliveries('all', 'B', 10, 5000, now)), [4, 6, 7]);
+            assert.deepEqual(await store.claimDeliveries('all', 'C', 10, 1000, now), []);
+            assert.deepEqual(await store.claimDeliveries('all', 'C', 0, 1000, now), []);
+
+            // A died: once its leases expire another owner takes them, and nothing of B's.
+            assert.deepEqual(ids(await store.claimDeliveries('all', 'C', 10, 10_000, now + 1001)), [1, 2]);
+            // Settling ends the lease, whoever settles (at least once): the key's next delivery is the head now.
+            await store.settleDeliveries([{ deliveryId: 1, outcome: 'delivered', at: now + 1002 }]);
+            assert.deepEqual(ids(await store.claimDeliveries('all', 'A', 10, 1000, now + 1003)), [3]);
+            // A retry ends the lease and holds the key until it is due; a release ends it and keeps the attempts.
+            await store.settleDeliveries([
+              { deliveryId: 3, outcome: 'retry', at: now + 1004, nextAttemptAt: now + 3000, error: 'HTTP 502' },
+              { deliveryId: 4, outcome: 'released' },
+            ]);
+            assert.deepEqual(ids(await store.claimDeliveries('all', 'A', 10, 10_000, now + 1005)), [4]);
+            const [retried] = await store.claimDeliveries('all', 'B', 10, 1000, now + 3000);
+            assert.deepEqual(
+              { id: retried?.deliveryId, attempts: retried?.attempts, nextAttemptAt: retried?.nextAttemptAt },
+              { id: 3, attempts: 1, nextAttemptAt: now + 3000 },
+            );
+            const four = (await store.pendingDeliveries('all', 10)).find((d) => d.deliveryId === 4);
+            assert.equal(four?.attempts, 0);
+          },
+          { sinks: [{ name: 'all', commands: null }] },
+        ));
+
+      it(
+        backend === sqlite
+          ? 'reopened, ends the leases of the run before (one service per SQLite file)'
+          : 'reopened, keeps the leases: another instance may still hold them',
+        async () => {
+          const database = await backend.database();
+          const options = { sinks: [{ name: 'all', commands: null }] };
+          const first = openStore(database, options);
+          await first.record(accepted(onlineBody('a'), { operationID: 'lease-a', receivedAt: T0 }));
+          assert.equal((await first.claimDeliveries('all', 'died', 10, 60_000, T0 + 1)).length, 1);
+          await first.close();
+          const second = openStore(database, options);
+          try {
+            await second.checkWritable(); // the store has started (SQLite: its writer thread)
+            const claimed = await second.claimDeliveries('all', 'next', 10, 60_000, T0 + 2);
+            assert.equal(claimed.length, backend === sqlite ? 1 : 0);
+          } finally {
+            await second.close();
+          }
+        },
+      );
+
+      it('claims at once by several owners never overlap, and together take every due head', () =>
+        withStore(
+          async (store) => {
+            for (let i = 0; i < 60; i++) {
+              await store.record(accepted(onlineBody(`u${i}`), { operationID: `p${i}`, receivedAt: T0 + i }));
+            }
+            const now = T0 + 1000;
+            const seen = new Map<number, string>();
+            for (let round = 0; round < 10 && seen.size < 60; round++) {
+              const owners = ['A', 'B', 'C', 'D'];
+              const claims = await Promise.all(owners.map((o) => store.claimDeliveries('all', o, 7, 60_000, now)));
+              for (const [i, claimed] of claims.entries()) {
+                for (const d of claimed) {
+                  assert.equal(seen.get(d.deliveryId), undefined, `delivery ${d.deliveryId} claimed twice`);
+                  seen.set(d.deliveryId, owners[i] ?? '');
+                }
+              }
+            }
+            assert.equal(seen.size, 60);
+          },
+          { sinks: [{ name: 'all', commands: null }] },
+        ));
+
       it('loads an event for its sink and settles deliveries: delivered, retry, dead', () =>
         withStore(
           async (store) => {
@@ -551,7 +637,7 @@ describe('store', () => {
 
       it('migrates a new database once: `migrate` reports the versions it applied, then none', async () => {
         const database = await backend.database();
-        assert.deepEqual(await migrateDatabase(database), [1, 2]);
+        assert.deepEqual(await migrateDatabase(database), [1, 2, 3]);
         assert.deepEqual(await migrateDatabase(database), []);
         const store = openStore(database);
         await store.checkWritable();
@@ -687,7 +773,7 @@ describe('store', () => {
           );
           assert.deepEqual(
             rows.map((r) => r.version),
-            [1, 2],
+            [1, 2, 3],
           );
         } finally {
           await client.end();
@@ -700,7 +786,7 @@ describe('store', () => {
     it('`openim-hooks migrate --database postgres://…` applies the migrations and exits; the CLI reads the store', async () => {
       const url = await postgres.createDatabase('cli_migrate');
       assert.deepEqual(JSON.parse(await runCli(['migrate', '--database', url, '--json'])), {
-        applied: [1, 2],
+        applied: [1, 2, 3],
       });
       assert.match(await runCli(['migrate', '--database', url]), /schema is current/);
       const store = openStore(url);

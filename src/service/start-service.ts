@@ -74,6 +74,7 @@ export async function startService(
             config.sinks.map(async (sink) => ({
               sink: await createSink(sink, config.allowPrivateSinks, logger),
               schedule: sink.retrySchedule,
+              leaseMs: sink.leaseMs ?? (sink.timeoutMs ?? 15_000) + 30_000,
               ...(sink.concurrency !== undefined ? { concurrency: sink.concurrency } : {}),
             })),
           ),

@@ -149,3 +149,25 @@ export function toOutboxDelivery(row: PendingDeliveryRow, sink: string): OutboxD
     nextAttemptAt: row.next_attempt_at,
   };
 }
+
+/** A pending delivery with its lease, as a claim reads them. */
+export type LeasedDeliveryRow = PendingDeliveryRow & { lease_until: number | null };
+
+/**
+ * Of a sink's pending deliveries in id order, the first `limit` that may go at `now`: the oldest of each ordering key
+ * (a later one waits behind it, leased or not), due, and not leased or with the lease expired.
+ */
+export function dueHeads(rows: Iterable<LeasedDeliveryRow>, now: number, limit: number): PendingDeliveryRow[] {
+  const heads: PendingDeliveryRow[] = [];
+  const seenKeys = new Set<string>();
+  // Leaves by `break` only: an iterator of better-sqlite3 keeps its connection busy until it ends or is returned.
+  for (const row of rows) {
+    if (heads.length >= limit) break;
+    if (seenKeys.has(row.ordering_key)) continue;
+    seenKeys.add(row.ordering_key);
+    if (row.next_attempt_at > now || (row.lease_until !== null && row.lease_until > now)) continue;
+    const { id, event_id, ordering_key, attempts, next_attempt_at } = row;
+    heads.push({ id, event_id, ordering_key, attempts, next_attempt_at });
+  }
+  return heads;
+}

@@ -104,7 +104,9 @@ export interface Store extends Recorder, Outbox {
 export type Settlement =
   | { deliveryId: number; outcome: 'delivered'; at: number }
   | { deliveryId: number; outcome: 'retry'; at: number; nextAttemptAt: number; error: string }
-  | { deliveryId: number; outcome: 'dead'; at: number; error: string };
+  | { deliveryId: number; outcome: 'dead'; at: number; error: string }
+  /** The attempt did not count (the sink was down, or disabled): the lease ends, attempts and due time stay. */
+  | { deliveryId: number; outcome: 'released' };
 
 /** Which deliveries to send again: one event, a time range of events, or every dead letter; optionally one sink. */
 export interface ReplaySelection {
@@ -174,7 +176,27 @@ export interface SinkBacklog {
 export interface Outbox {
   /** The first `limit` pending deliveries of a sink, oldest first, due or not. */
   pendingDeliveries(sink: string, limit: number): Promise<OutboxDelivery[]>;
+  /**
+   * Atomically takes up to `limit` deliveries of a sink that may go now and leases them to `owner` until
+   * `now + leaseMs`: each is the oldest pending delivery of its ordering key (FIFO per key; a leased head holds its key
+   * back), due (`nextAttemptAt <= now`) and not leased, or leased with the lease expired (its owner died). Oldest
+   * first. Two owners never hold one delivery at once while leases are unexpired; settling ends the lease. Heads are
+   * looked for among the first pending deliveries of the sink (a window, as the relay always did), not the whole
+   * backlog; `window` deliveries, default 1000.
+   */
+  claimDeliveries(
+    sink: string,
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+    window?: number,
+  ): Promise<OutboxDelivery[]>;
   loadEvent(eventId: number): Promise<OutboxEvent | undefined>;
+  /**
+   * Records outcomes and ends the leases. A settlement counts whoever holds the lease (only while the delivery is
+   * pending): a late one from an owner whose lease expired is not dropped, so delivery stays at least once.
+   */
   settleDeliveries(settlements: Settlement[]): Promise<void>;
   /** Puts deliveries back in the queue; resolves with how many. */
   replay(selection: ReplaySelection): Promise<number>;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Outbox, OutboxDelivery, Settlement } from '../store/index.js';
 import { toOutgoingEvent } from './envelope.js';
@@ -11,6 +13,11 @@ export interface RelaySink {
   schedule: readonly number[];
   /** Deliveries in flight at once (each from a different conversation). Default 32. */
   concurrency?: number;
+  /**
+   * How long a claimed delivery is this instance's before another may take it: longer than an attempt can last
+   * (the sink's timeout plus a margin), or two instances send it at once. Default 45 s.
+   */
+  leaseMs?: number;
 }
 
 export interface SinkStatus {
@@ -30,12 +37,14 @@ export interface RelayObserver {
 
 export interface RelayOptions {
   outbox: Outbox;
+  /** Who claims: unique per running instance. Default `relayOwnerId()`. */
+  owner?: string;
   sinks: RelaySink[];
   logger: Logger;
   observer?: RelayObserver;
   /** How often an idle lane looks for due retries. Default 250 ms; new events wake it at once. */
   pollIntervalMs?: number;
-  /** Pending deliveries read per look. Default 1000. */
+  /** Pending deliveries looked through for heads per claim. Default 1000. */
   window?: number;
 }
 
@@ -47,13 +56,23 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
+/** hostname:pid:random, unique per running relay, readable in the database. */
+export function relayOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
 /**
  * Drains the outbox into the sinks, one lane per sink, never on the request path. Within a lane, deliveries of one
  * conversation go out one at a time in order (a failing head holds back its conversation only); different
  * conversations go out concurrently. Every outcome is written back through the store before the lane moves on.
+ *
+ * Relays of several instances on one database share the outbox: each lane claims its deliveries (a lease in the
+ * outbox row), so no two relays send one delivery at once; the leases of an instance that died expire, and the
+ * others take its deliveries then (those it was sending may arrive twice: at least once).
  */
 export function startRelay(options: RelayOptions): Relay {
-  const lanes = options.sinks.map((config) => new Lane(config, options));
+  const owner = options.owner ?? relayOwnerId();
+  const lanes = options.sinks.map((config) => new Lane(config, options, owner));
   return {
     wake: () => lanes.forEach((lane) => lane.wake()),
     status: () => lanes.map((lane) => lane.status()),
@@ -64,6 +83,7 @@ export function startRelay(options: RelayOptions): Relay {
 }
 
 const MIN_PUMP_GAP_MS = 10;
+const DEFAULT_LEASE_MS = 45_000;
 
 class Lane {
   private readonly inFlight = new Map<number, string>(); // delivery id -> ordering key
@@ -77,6 +97,7 @@ class Lane {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private lastPumpAt = 0;
+  private nextRetryAt = Infinity;
   private pumping = false;
   private again = false;
   private stopped = false;
@@ -84,6 +105,7 @@ class Lane {
   constructor(
     private readonly config: RelaySink,
     private readonly options: RelayOptions,
+    private readonly owner: string,
   ) {
     this.schedule(0);
   }
@@ -139,27 +161,23 @@ class Lane {
     this.state = 'active';
     this.pumping = true;
     this.lastPumpAt = now;
-    let nextDue = now + (this.options.pollIntervalMs ?? 250);
+    // Leases of dead instances that expire, and retries of other instances, are found by polling; this lane's own
+    // retries when they come due.
+    if (this.nextRetryAt <= now) this.nextRetryAt = Infinity;
+    const nextDue = Math.min(now + (this.options.pollIntervalMs ?? 250), this.nextRetryAt);
     try {
-      const pending = await this.options.outbox.pendingDeliveries(
+      const free = (this.config.concurrency ?? 32) - this.inFlight.size;
+      const claimed = await this.options.outbox.claimDeliveries(
         this.config.sink.name,
+        this.owner,
+        free,
+        this.config.leaseMs ?? DEFAULT_LEASE_MS,
+        now,
         this.options.window ?? 1000,
       );
-      const seenKeys = new Set<string>();
-      for (const delivery of pending) {
-        if (this.inFlight.size >= (this.config.concurrency ?? 32)) break;
-        // Only the oldest pending delivery of a conversation may go; the rest wait behind it.
-        if (seenKeys.has(delivery.orderingKey)) continue;
-        seenKeys.add(delivery.orderingKey);
-        if (this.inFlight.has(delivery.deliveryId)) continue;
-        if (delivery.nextAttemptAt > now) {
-          nextDue = Math.min(nextDue, delivery.nextAttemptAt);
-          continue;
-        }
-        this.dispatch(delivery);
-      }
+      for (const delivery of claimed) this.dispatch(delivery);
     } catch (error) {
-      this.noteError(`reading the outbox failed: ${messageOf(error)}`);
+      this.noteError(`claiming from the outbox failed: ${messageOf(error)}`);
     } finally {
       this.pumping = false;
     }
@@ -173,6 +191,10 @@ class Lane {
   private dispatch(delivery: OutboxDelivery): void {
     this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
     const done: Promise<void> = this.attempt(delivery)
+      .then((settlement) => {
+        // Look again when the retry comes due rather than at the next poll.
+        if (settlement.outcome === 'retry') this.nextRetryAt = Math.min(this.nextRetryAt, settlement.nextAttemptAt);
+      })
       .catch((error: unknown) => this.noteError(messageOf(error)))
       .finally(() => {
         this.inFlight.delete(delivery.deliveryId);
@@ -182,15 +204,22 @@ class Lane {
     this.settling.add(done);
   }
 
-  private async attempt(delivery: OutboxDelivery): Promise<void> {
+  private async attempt(delivery: OutboxDelivery): Promise<Settlement> {
     const { sink, schedule } = this.config;
-    const event = await this.options.outbox.loadEvent(delivery.eventId);
-    if (!event) throw new Error(`delivery ${delivery.deliveryId}: event ${delivery.eventId} is missing`);
-    const result = await sink.deliver(toOutgoingEvent(event));
-    const at = Date.now();
-    this.options.observer?.attempt(sink.name, result.kind, at - event.receivedAt);
-    const settlement = this.settlementOf(delivery, result, at, schedule);
-    if (settlement) await this.options.outbox.settleDeliveries([settlement]);
+    const { deliveryId } = delivery;
+    let settlement: Settlement = { deliveryId, outcome: 'released' };
+    try {
+      const event = await this.options.outbox.loadEvent(delivery.eventId);
+      if (!event) throw new Error(`delivery ${deliveryId}: event ${delivery.eventId} is missing`);
+      const result = await sink.deliver(toOutgoingEvent(event));
+      const at = Date.now();
+      this.options.observer?.attempt(sink.name, result.kind, at - event.receivedAt);
+      settlement = this.settlementOf(delivery, result, at, schedule);
+    } finally {
+      // Always ends the lease, so that nothing waits for it to expire (a release keeps attempts and due time).
+      await this.options.outbox.settleDeliveries([settlement]);
+    }
+    return settlement;
   }
 
   private settlementOf(
@@ -198,7 +227,7 @@ class Lane {
     result: AttemptResult,
     at: number,
     schedule: readonly number[],
-  ): Settlement | undefined {
+  ): Settlement {
     const { deliveryId } = delivery;
     switch (result.kind) {
       case 'delivered':
@@ -219,7 +248,7 @@ class Lane {
         }
         this.state = 'backing-off';
         this.noteError(result.error);
-        return undefined;
+        return { deliveryId, outcome: 'released' };
       case 'gone':
         this.state = 'disabled';
         this.noteError(result.error);
@@ -227,7 +256,7 @@ class Lane {
           { sink: this.config.sink.name, target: this.config.sink.target },
           'sink disabled: the endpoint answered 410 Gone',
         );
-        return undefined;
+        return { deliveryId, outcome: 'released' };
     }
   }
 

@@ -12,6 +12,11 @@ export interface SinkConfig {
   secrets?: string[];
   /** HTTP: per attempt, ms. Default 15 s. */
   timeoutMs?: number;
+  /**
+   * How long a delivery this instance claimed stays its own before another instance may take it (when this one
+   * died), ms. Longer than an attempt can last. Default: the timeout (15 s if not set) plus 30 s.
+   */
+  leaseMs?: number;
   /** Delays before each retry, ms. Default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
   retrySchedule: number[];
   concurrency?: number;
@@ -49,7 +54,7 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (typeof name !== 'string' || !NAME.test(name)) fail(`#${index + 1}`, 'name must be 1-64 letters, digits, _ . -');
   const url = entry['url'];
   if (typeof url !== 'string' || !/^(https?|nats|redis|rediss):\/\//.test(url)) fail(name, 'url must be http(s)://, nats:// or redis://');
-  const known = ['name', 'url', 'commands', 'secrets', 'timeout', 'retrySchedule', 'concurrency', 'subject', 'stream', 'createStream', 'maxLen', 'group'];
+  const known = ['name', 'url', 'commands', 'secrets', 'timeout', 'lease', 'retrySchedule', 'concurrency', 'subject', 'stream', 'createStream', 'maxLen', 'group'];
   const unknown = Object.keys(entry).filter((key) => !known.includes(key));
   if (unknown.length > 0) fail(name, `unknown key(s) ${unknown.join(', ')}`);
 
@@ -69,6 +74,10 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (commands) config.commands = commands;
   if (secrets) config.secrets = secrets;
   if (entry['timeout'] !== undefined) config.timeoutMs = parseDuration(entry['timeout'] as string | number);
+  if (entry['lease'] !== undefined) {
+    config.leaseMs = parseDuration(entry['lease'] as string | number);
+    if (config.leaseMs <= (config.timeoutMs ?? 15_000)) fail(name, 'lease must be longer than the timeout');
+  }
   for (const key of ['concurrency', 'maxLen'] as const) {
     const value = entry[key];
     if (value === undefined) continue;

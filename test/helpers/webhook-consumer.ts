@@ -23,6 +23,8 @@ export class WebhookConsumer {
   status = 200;
   /** Headers to answer with (for example Retry-After). */
   headers: Record<string, string> = {};
+  /** Answers this long after counting a delivery (a slow business server: attempts stay in flight). */
+  delayMs = 0;
   private server: Server | undefined;
   private readonly verifier: Webhook;
   port = 0;
@@ -52,7 +54,9 @@ export class WebhookConsumer {
             return;
           }
         }
-        res.writeHead(this.status, this.headers).end();
+        const answer = () => res.writeHead(this.status, this.headers).end();
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));

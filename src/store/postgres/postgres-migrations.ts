@@ -82,4 +82,14 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE INDEX deliveries_by_sink_status ON deliveries (sink, status, id);
     `,
   },
+  {
+    version: 3,
+    name: 'outbox leases: several relays share the outbox',
+    sql: `
+      -- Written when a relay claims a delivery (under FOR UPDATE SKIP LOCKED), cleared when it settles. Heads are
+      -- found in the window of pending deliveries read through deliveries_by_sink_status: no index of its own.
+      ALTER TABLE deliveries ADD COLUMN lease_owner text;
+      ALTER TABLE deliveries ADD COLUMN lease_until bigint;
+    `,
+  },
 ];

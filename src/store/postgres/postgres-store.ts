@@ -8,7 +8,7 @@ import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord }
 import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './postgres-rows.js';
 import { toOutboxDelivery, toOutboxEvent } from '../rows.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import { replayDeliveries, settleDeliveries } from './settle-deliveries.js';
+import { claimDeliveries, replayDeliveries, settleDeliveries } from './settle-deliveries.js';
 
 /**
  * The backend for several instances on one PostgreSQL database (`postgres://user:password@host/db`). Opening is
@@ -95,6 +95,14 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
          WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
         [sink, limit],
       );
+      return rows.map((row) => toOutboxDelivery(row, sink));
+    },
+
+    async claimDeliveries(sink, owner, limit, leaseMs, now, window = 1000) {
+      assertOpen();
+      if (limit <= 0) return [];
+      await ready();
+      const rows = await claimDeliveries(pool, { sink, owner, limit, leaseMs, now, window });
       return rows.map((row) => toOutboxDelivery(row, sink));
     },
 

@@ -1,6 +1,37 @@
 import type pg from 'pg';
+import type { PendingDeliveryRow } from '../rows.js';
 import type { ReplaySelection, Settlement } from '../store.js';
 import { numberedParams } from './numbered-params.js';
+
+/**
+ * Takes up to `limit` due heads of a sink's ordering keys in one statement and leases them to `owner` (see
+ * `Outbox.claimDeliveries`). FOR UPDATE SKIP LOCKED lets relays of several instances claim at once without waiting
+ * for each other; a row another relay leased meanwhile is re-checked after its lock (READ COMMITTED) and left out.
+ */
+export async function claimDeliveries(
+  pool: pg.Pool,
+  claim: { sink: string; owner: string; limit: number; leaseMs: number; now: number; window: number },
+): Promise<PendingDeliveryRow[]> {
+  const { rows } = await pool.query<PendingDeliveryRow>(
+    `WITH win AS (
+       SELECT id, ordering_key, next_attempt_at, lease_until FROM deliveries
+       WHERE sink = $1 AND status = 'pending' ORDER BY id LIMIT $2
+     ), heads AS (
+       SELECT DISTINCT ON (ordering_key) id, next_attempt_at, lease_until FROM win ORDER BY ordering_key, id
+     ), due AS (
+       SELECT id FROM heads WHERE next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+       ORDER BY id LIMIT $4
+     ), taken AS (
+       SELECT d.id FROM deliveries d
+       WHERE d.id IN (SELECT id FROM due) AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $3)
+       ORDER BY d.id FOR UPDATE SKIP LOCKED
+     )
+     UPDATE deliveries d SET lease_owner = $5, lease_until = $6 FROM taken WHERE d.id = taken.id
+     RETURNING d.id, d.event_id, d.ordering_key, d.attempts, d.next_attempt_at`,
+    [claim.sink, claim.window, claim.now, claim.limit, claim.owner, claim.now + claim.leaseMs],
+  );
+  return rows.sort((a, b) => Number(a.id) - Number(b.id));
+}
 
 /**
  * Records the end of delivery attempts in one transaction, one multi-row UPDATE per outcome. Only pending deliveries
@@ -10,20 +41,23 @@ export async function settleDeliveries(pool: pg.Pool, settlements: readonly Sett
   const delivered = settlements.filter((s) => s.outcome === 'delivered');
   const retry = settlements.filter((s) => s.outcome === 'retry');
   const dead = settlements.filter((s) => s.outcome === 'dead');
+  const released = settlements.filter((s) => s.outcome === 'released');
   const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
     if (delivered.length > 0) {
       await client.query(
-        `UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, settled_at = s.at, last_error = NULL
+        `UPDATE deliveries d SET status = 'delivered', attempts = d.attempts + 1, settled_at = s.at, last_error = NULL,
+           lease_owner = NULL, lease_until = NULL
          FROM unnest($1::bigint[], $2::bigint[]) AS s (id, at) WHERE d.id = s.id AND d.status = 'pending'`,
         [delivered.map((s) => s.deliveryId), delivered.map((s) => s.at)],
       );
     }
     if (retry.length > 0) {
       await client.query(
-        `UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = s.next, last_error = s.error
+        `UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = s.next, last_error = s.error,
+           lease_owner = NULL, lease_until = NULL
          FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (id, next, error)
          WHERE d.id = s.id AND d.status = 'pending'`,
         [retry.map((s) => s.deliveryId), retry.map((s) => s.nextAttemptAt), retry.map((s) => s.error)],
@@ -31,10 +65,17 @@ export async function settleDeliveries(pool: pg.Pool, settlements: readonly Sett
     }
     if (dead.length > 0) {
       await client.query(
-        `UPDATE deliveries d SET status = 'dead', attempts = d.attempts + 1, settled_at = s.at, last_error = s.error
+        `UPDATE deliveries d SET status = 'dead', attempts = d.attempts + 1, settled_at = s.at, last_error = s.error,
+           lease_owner = NULL, lease_until = NULL
          FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (id, at, error)
          WHERE d.id = s.id AND d.status = 'pending'`,
         [dead.map((s) => s.deliveryId), dead.map((s) => s.at), dead.map((s) => s.error)],
+      );
+    }
+    if (released.length > 0) {
+      await client.query(
+        `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+        [released.map((s) => s.deliveryId)],
       );
     }
     await client.query('COMMIT');

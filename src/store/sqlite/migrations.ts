@@ -83,4 +83,14 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX deliveries_by_sink_status ON deliveries (sink, status, id);
     `,
   },
+  {
+    version: 3,
+    name: 'outbox leases: several relays share the outbox',
+    sql: `
+      -- Written when a relay claims a delivery, cleared when it settles. No index: heads are found in the window of
+      -- pending deliveries the relay reads anyway, and an index here would cost a random page write per event.
+      ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+      ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+    `,
+  },
 ];

@@ -9,7 +9,15 @@ import {
   toOutboxDelivery,
   toOutboxEvent,
 } from '../rows.js';
-import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow, PendingDeliveryRow } from '../rows.js';
+import { dueHeads } from '../rows.js';
+import type {
+  CommandStatsRow,
+  ConversationRow,
+  DeliveryRow,
+  EventRow,
+  LeasedDeliveryRow,
+  PendingDeliveryRow,
+} from '../rows.js';
 import { startThread, stopThread } from './start-thread.js';
 import { WriterClient } from './writer-client.js';
 
@@ -28,6 +36,10 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
 
   const pending = db.prepare(
     `SELECT id, event_id, ordering_key, attempts, next_attempt_at FROM deliveries
+     WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+  );
+  const pendingWithLeases = db.prepare(
+    `SELECT id, event_id, ordering_key, attempts, next_attempt_at, lease_until FROM deliveries
      WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
   );
   const eventById = db.prepare('SELECT * FROM events WHERE id = ?');
@@ -79,6 +91,17 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
 
     async pendingDeliveries(sink, limit) {
       const rows = pending.all(sink, limit) as PendingDeliveryRow[];
+      return rows.map((row) => toOutboxDelivery(row, sink));
+    },
+
+    async claimDeliveries(sink, owner, limit, leaseMs, now, window = 1000) {
+      assertOpen();
+      if (limit <= 0) return [];
+      // A look on this thread first: when nothing may go (all in flight, retries not due), the writer is not asked.
+      const candidates = dueHeads(pendingWithLeases.iterate(sink, window) as Iterable<LeasedDeliveryRow>, now, limit);
+      if (candidates.length === 0) return [];
+      // The writer looks again in its transaction, where the claim is atomic.
+      const rows = await writer.claim({ sink, owner, limit, leaseMs, now, window });
       return rows.map((row) => toOutboxDelivery(row, sink));
     },
 

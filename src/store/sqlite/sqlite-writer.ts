@@ -8,12 +8,14 @@ import type { RecordResult } from '../../protocol/index.js';
 import { openDatabase } from './open-database.js';
 import { conversationOf } from './writer-protocol.js';
 import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
-import type { CallbackTuple, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import type { CallbackTuple, Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import { dueHeads } from '../rows.js';
+import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
 
-const { path, sinks } = workerData as { path: string; sinks: OutboxSink[] };
+const { path, sinks, endLeases } = workerData as { path: string; sinks: OutboxSink[]; endLeases: boolean };
 const db = openDatabase(path);
 // Checkpoints run on the checkpointer thread, never inside this thread's commits.
 db.pragma('wal_autocheckpoint = 0');
@@ -47,20 +49,46 @@ const insertDelivery = db.prepare(
   `INSERT INTO deliveries (event_id, sink, ordering_key, status, next_attempt_at, created_at)
    VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (event_id, sink) DO NOTHING`,
 );
+// Settling ends the lease, whoever held it (see Outbox.settleDeliveries).
 const markDelivered = db.prepare(
-  `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, settled_at = ?, last_error = NULL
+  `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, settled_at = ?, last_error = NULL,
+     lease_owner = NULL, lease_until = NULL
    WHERE id = ? AND status = 'pending'`,
 );
 const markRetry = db.prepare(
-  `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
-);
-const markDead = db.prepare(
-  `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, settled_at = ?, last_error = ?
+  `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
+     lease_until = NULL
    WHERE id = ? AND status = 'pending'`,
 );
+const markDead = db.prepare(
+  `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, settled_at = ?, last_error = ?,
+     lease_owner = NULL, lease_until = NULL
+   WHERE id = ? AND status = 'pending'`,
+);
+const release = db.prepare(
+  `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'pending'`,
+);
+const pendingWindow = db.prepare<[string, number], LeasedDeliveryRow>(
+  `SELECT id, event_id, ordering_key, attempts, next_attempt_at, lease_until FROM deliveries
+   WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+);
+// By primary key: the lease is written into the row's own page, no index changes.
+const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?');
 const beat = db.prepare(
   'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 );
+
+// One service runs on a SQLite file: leases found in it when the store opens are those of a previous run that
+// died (SIGKILL, power cut) while sending. They end now, so that the relay of this run sends those deliveries again at
+// once instead of after the lease (at least once). Per sink, through the (sink, status, id) index. Not when this
+// thread replaces one that died: then the leases are this run's own, held by attempts in flight.
+if (endLeases && sinks.length > 0) {
+  const endLeasesOf = db.prepare(
+    `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
+     WHERE sink = ? AND status = 'pending' AND lease_until IS NOT NULL`,
+  );
+  db.transaction(() => sinks.forEach((sink) => endLeasesOf.run(sink.name))).immediate();
+}
 
 /** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
 function recordOne(callback: CallbackTuple): RecordResult {
@@ -119,9 +147,21 @@ function settle(settlements: Settlement[]): null {
   for (const s of settlements) {
     if (s.outcome === 'delivered') markDelivered.run(s.at, s.deliveryId);
     else if (s.outcome === 'retry') markRetry.run(s.nextAttemptAt, s.error, s.deliveryId);
-    else markDead.run(s.at, s.error, s.deliveryId);
+    else if (s.outcome === 'dead') markDead.run(s.at, s.error, s.deliveryId);
+    else release.run(s.deliveryId);
   }
   return null;
+}
+
+/**
+ * Leases the due heads of a sink's ordering keys among its first pending deliveries (`window`), oldest first. Atomic
+ * because this thread is the only writer of the file and the read runs inside its write transaction.
+ */
+function claim({ sink, owner, limit, leaseMs, now, window }: Claim): PendingDeliveryRow[] {
+  if (limit <= 0) return [];
+  const claimed = dueHeads(pendingWindow.iterate(sink, window), now, limit);
+  for (const delivery of claimed) lease.run(owner, now + leaseMs, delivery.id);
+  return claimed;
 }
 
 /** Puts the selected deliveries back in the queue, due now, with a fresh attempt count; returns how many. */
@@ -154,6 +194,8 @@ function apply(write: Write): WriterResult {
       return settle(write.settlements);
     case 'replay':
       return replay(write.selection, write.at);
+    case 'claim':
+      return claim(write.claim);
   }
 }
 

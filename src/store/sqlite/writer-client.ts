@@ -2,7 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
 import { startThread } from './start-thread.js';
 import { toTuple } from './writer-protocol.js';
-import type { WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import type { Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import type { PendingDeliveryRow } from '../rows.js';
 import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
 
 type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
@@ -25,7 +26,7 @@ export class WriterClient {
   ) {
     // Started now, not on the first callback: a thread takes a few hundred milliseconds to boot, which the first
     // before-callback would otherwise spend out of its deadline.
-    this.worker = this.start();
+    this.worker = this.start(true);
   }
 
   record(callback: AcceptedCallback): Promise<RecordResult> {
@@ -38,6 +39,10 @@ export class WriterClient {
 
   async settle(settlements: Settlement[]): Promise<void> {
     await this.send({ type: 'settle', settlements });
+  }
+
+  claim(claim: Claim): Promise<PendingDeliveryRow[]> {
+    return this.send({ type: 'claim', claim }) as Promise<PendingDeliveryRow[]>;
   }
 
   replay(selection: ReplaySelection): Promise<number> {
@@ -67,8 +72,9 @@ export class WriterClient {
     (this.worker ??= this.start()).postMessage(requests);
   }
 
-  private start(): Worker {
-    const worker = startThread('sqlite-writer', { path: this.path, sinks: this.sinks });
+  /** `endLeases`: the first thread of this store ends the leases a previous run of the service left (see the writer). */
+  private start(endLeases = false): Worker {
+    const worker = startThread('sqlite-writer', { path: this.path, sinks: this.sinks, endLeases });
     worker.on('message', (replies: WriterReply[]) => {
       for (const reply of replies) {
         const pending = this.pending.get(reply.id);

@@ -4,6 +4,7 @@ import type {
   ConversationCallback,
   RecordResult,
 } from '../../protocol/index.js';
+import type { PendingDeliveryRow } from '../rows.js';
 import type { ReplaySelection, Settlement } from '../store.js';
 
 /**
@@ -47,9 +48,20 @@ export type WriterRequest =
   | { id: number; type: 'heartbeat'; at: number }
   | { id: number; type: 'settle'; settlements: Settlement[] }
   | { id: number; type: 'replay'; selection: ReplaySelection; at: number }
+  | { id: number; type: 'claim'; claim: Claim }
   | { id: number; type: 'close' };
 
-export type WriterResult = RecordResult | number | null;
+/** What `claimDeliveries` asks of the writer (see `Outbox.claimDeliveries`). */
+export interface Claim {
+  sink: string;
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+  window: number;
+}
+
+export type WriterResult = RecordResult | number | null | PendingDeliveryRow[];
 
 export type WriterReply =
   { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
