@@ -27,7 +27,18 @@ interface WrkResult {
 function wrk(url: string, wrkConnections: number, delayMs: number): WrkResult {
   const output = execFileSync(
     'wrk',
-    ['-t1', `-c${wrkConnections}`, `-d${seconds}s`, '--timeout', '5s', '-s', join(root, 'bench/unique-callbacks.lua'), url, '--', String(delayMs)],
+    [
+      '-t1',
+      `-c${wrkConnections}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '5s',
+      '-s',
+      join(root, 'bench/unique-callbacks.lua'),
+      url,
+      '--',
+      String(delayMs),
+    ],
     { encoding: 'utf8' },
   );
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
@@ -51,7 +62,14 @@ const targets: Target[] = [
   {
     name: 'openim-hooks serve (SQLite, durable)',
     start: (port) =>
-      spawnNode([join(root, 'bin/openim-hooks.js'), 'serve', '--port', String(port), '--database', join(tempDir, `bench-${port}.db`)]),
+      spawnNode([
+        join(root, 'bin/openim-hooks.js'),
+        'serve',
+        '--port',
+        String(port),
+        '--database',
+        join(tempDir, `bench-${port}.db`),
+      ]),
     readyUrl: (port) => `http://127.0.0.1:${port}/healthz`,
   },
 ];

@@ -25,7 +25,8 @@ const children: ChildProcess[] = [];
 const execFileAsync = promisify(execFile);
 
 const lags: Record<string, number[]> = { http: [], nats: [], redis: [] };
-const lagOf = (envelope: string) => Date.now() - Date.parse((JSON.parse(envelope) as { receivedAt: string }).receivedAt);
+const lagOf = (envelope: string) =>
+  Date.now() - Date.parse((JSON.parse(envelope) as { receivedAt: string }).receivedAt);
 
 async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -37,11 +38,32 @@ async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<v
 
 try {
   const [natsPort, redisPort, servicePort] = [await freePort(), await freePort(), await freePort()];
-  children.push(spawn('nats-server', ['-js', '-sd', join(dir, 'nats'), '-a', '127.0.0.1', '-p', String(natsPort)], { stdio: 'ignore' }));
   children.push(
-    spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], {
+    spawn('nats-server', ['-js', '-sd', join(dir, 'nats'), '-a', '127.0.0.1', '-p', String(natsPort)], {
       stdio: 'ignore',
     }),
+  );
+  children.push(
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    ),
   );
   const nc = await (async () => {
     for (let i = 0; ; i++) {
@@ -76,7 +98,8 @@ try {
   void (async () => {
     let last = '$';
     while (readingRedis) {
-      const reply = (await reader.xread('BLOCK', 500, 'STREAMS', 'openim:events', last).catch(() => null)) as [string, [string, string[]][]][] | null;
+      const reply = (await reader.xread('BLOCK', 500, 'STREAMS', 'openim:events', last).catch(() => null)) as
+        [string, [string, string[]][]][] | null;
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         last = id;
         lags.redis?.push(lagOf(fields[fields.indexOf('envelope') + 1] ?? '{}'));
@@ -84,15 +107,23 @@ try {
     }
   })();
 
-  const service = spawnNode(
-    [
-      join(root, 'bin/openim-hooks.js'), 'serve', '--port', String(servicePort), '--database', join(dir, 'sync.db'),
-      '--allow-private-sinks', '--log-level', 'warn',
-      '--sink', `http=http://127.0.0.1:${httpPort}/hooks`,
-      '--sink', `nats=nats://127.0.0.1:${natsPort}`,
-      '--sink', `redis=redis://127.0.0.1:${redisPort}`,
-    ],
-  );
+  const service = spawnNode([
+    join(root, 'bin/openim-hooks.js'),
+    'serve',
+    '--port',
+    String(servicePort),
+    '--database',
+    join(dir, 'sync.db'),
+    '--allow-private-sinks',
+    '--log-level',
+    'warn',
+    '--sink',
+    `http=http://127.0.0.1:${httpPort}/hooks`,
+    '--sink',
+    `nats=nats://127.0.0.1:${natsPort}`,
+    '--sink',
+    `redis=redis://127.0.0.1:${redisPort}`,
+  ]);
   children.push(service);
   const base = `http://127.0.0.1:${servicePort}`;
   await waitForHttp(`${base}/healthz`);
@@ -100,14 +131,31 @@ try {
   // Asynchronously: the consumers above live in this process and must keep reading while the load runs.
   const { stdout: wrkOutput } = await execFileAsync(
     'wrk',
-    ['-t1', '-c16', `-d${seconds}s`, '-s', join(root, 'bench/unique-callbacks.lua'), `${base}/callbackExample/callbackAfterCreateSingleChatConversationsCommand`, '--', '10'],
+    [
+      '-t1',
+      '-c16',
+      `-d${seconds}s`,
+      '-s',
+      join(root, 'bench/unique-callbacks.lua'),
+      `${base}/callbackExample/callbackAfterCreateSingleChatConversationsCommand`,
+      '--',
+      '10',
+    ],
     { encoding: 'utf8' },
   );
-  const sent = JSON.parse(wrkOutput.split('\n').find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}') as { requests: number; durationUs: number };
-  const backlogAtEnd = (await (await fetch(`${base}/api/v1/sinks`)).json()) as { items: { name: string; backlog: number }[] };
+  const sent = JSON.parse(
+    wrkOutput
+      .split('\n')
+      .find((l) => l.startsWith('RESULT '))
+      ?.slice(7) ?? '{}',
+  ) as { requests: number; durationUs: number };
+  const backlogAtEnd = (await (await fetch(`${base}/api/v1/sinks`)).json()) as {
+    items: { name: string; backlog: number }[];
+  };
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
-  const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+  const pct = (values: number[], p: number) =>
+    values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
   const rows = Object.entries(lags).map(([sink, values]) => {
     values.sort((a, b) => a - b);
     return {
@@ -119,9 +167,13 @@ try {
       backlogWhenLoadEnded: backlogAtEnd.items.find((s) => s.name === sink)?.backlog ?? NaN,
     };
   });
-  console.log(`load: ${sent.requests} callbacks in ${(sent.durationUs / 1e6).toFixed(1)} s = ${Math.round(sent.requests / (sent.durationUs / 1e6))}/s`);
+  console.log(
+    `load: ${sent.requests} callbacks in ${(sent.durationUs / 1e6).toFixed(1)} s = ${Math.round(sent.requests / (sent.durationUs / 1e6))}/s`,
+  );
   console.table(rows);
-  console.log(`RESULT ${JSON.stringify({ callbacksPerSec: Math.round(sent.requests / (sent.durationUs / 1e6)), rows })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ callbacksPerSec: Math.round(sent.requests / (sent.durationUs / 1e6)), rows })}`,
+  );
 
   readingRedis = false;
   subscription.unsubscribe();

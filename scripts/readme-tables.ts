@@ -6,7 +6,9 @@ export function readmeTables(): Record<string, string> {
   const errors = [
     '| errCode | name | HTTP | errMsg | what to do |',
     '|---|---|---|---|---|',
-    ...Object.entries(ERROR_CODES).map(([name, e]) => `| ${e.errCode} | \`${name}\` | ${e.status} | ${e.errMsg} | ${e.fix} |`),
+    ...Object.entries(ERROR_CODES).map(
+      ([name, e]) => `| ${e.errCode} | \`${name}\` | ${e.status} | ${e.errMsg} | ${e.fix} |`,
+    ),
   ].join('\n');
   const commands = [
     '| command | webhooks.yml key | kind | handling |',
@@ -19,7 +21,9 @@ export function readmeTables(): Record<string, string> {
   const config = [
     '| setting (config file) | flag | environment | default | meaning |',
     '|---|---|---|---|---|',
-    ...configReference().map((s) => `| \`${s.key}\` | \`${s.flag}\` | \`${s.env}\` | \`${s.default}\` | ${s.doc} |`),
+    ...configReference().map(
+      (s) => `| \`${s.key}\` | \`${s.flag}\` | \`${s.env}\` | \`${s.default}\` | ${s.doc} |`,
+    ),
     '| — | `--config` | `OPENIM_HOOKS_CONFIG` | none | a YAML or JSON file holding the settings above |',
   ].join('\n');
   return { errors, commands, config };

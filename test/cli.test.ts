@@ -16,24 +16,49 @@ describe('openim-hooks serve, as a process', () => {
     const database = join(dir, 'cli.db');
     const service = await startServiceProcess(['--database', database]);
     try {
-      const answer = await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, SEED_BODY, { operationID: 'cli-op' });
+      const answer = await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, SEED_BODY, {
+        operationID: 'cli-op',
+      });
       assert.equal(answer.body, SUCCESS_BODY);
 
       const table = await runCli(['conversations', 'list', '--owner', '123228123', '--database', database]);
       assert.match(table, /si_123228123_622925731/);
-      const json = JSON.parse(await runCli(['conversations', 'list', '--owner', '123228123', '--json', '--database', database])) as Page<ConversationRecord>;
+      const json = JSON.parse(
+        await runCli(['conversations', 'list', '--owner', '123228123', '--json', '--database', database]),
+      ) as Page<ConversationRecord>;
       assert.equal(json.items[0]?.conversationId, 'si_123228123_622925731');
       assert.equal(json.items[0]?.ex, 'Extra conversation data');
 
-      const shown = JSON.parse(await runCli(['conversations', 'show', '123228123', 'si_123228123_622925731', '--json', '--database', database])) as ConversationRecord;
+      const shown = JSON.parse(
+        await runCli([
+          'conversations',
+          'show',
+          '123228123',
+          'si_123228123_622925731',
+          '--json',
+          '--database',
+          database,
+        ]),
+      ) as ConversationRecord;
       assert.equal(shown.userId, '622925731');
-      const events = JSON.parse(await runCli(['events', 'list', '--operation-id', 'cli-op', '--json', '--database', database])) as Page<EventRecord>;
+      const events = JSON.parse(
+        await runCli(['events', 'list', '--operation-id', 'cli-op', '--json', '--database', database]),
+      ) as Page<EventRecord>;
       assert.equal(events.items[0]?.rawBody, SEED_BODY);
-      const commands = JSON.parse(await runCli(['commands', '--json', '--database', database])) as { items: { callbackCommand: string; count: number }[] };
-      assert.deepEqual(commands.items.map((c) => [c.callbackCommand, c.count]), [[SEED_COMMAND, 1]]);
+      const commands = JSON.parse(await runCli(['commands', '--json', '--database', database])) as {
+        items: { callbackCommand: string; count: number }[];
+      };
+      assert.deepEqual(
+        commands.items.map((c) => [c.callbackCommand, c.count]),
+        [[SEED_COMMAND, 1]],
+      );
 
       // Logs: JSON lines carrying the operationID, never the payload (written within a second, in chunks).
-      const logLine = () => service.logs().split('\n').find((l) => l.includes('"cli-op"'));
+      const logLine = () =>
+        service
+          .logs()
+          .split('\n')
+          .find((l) => l.includes('"cli-op"'));
       await waitFor(() => logLine() !== undefined, 5_000);
       const line = logLine();
       assert.ok(line, 'a log line names the operationID');
@@ -48,7 +73,9 @@ describe('openim-hooks serve, as a process', () => {
     let service = await startServiceProcess(['--database', database]);
     const acked: string[] = [];
     const send = (i: number) =>
-      postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`r${i}`, 'peer'), { operationID: `r-${i}` })
+      postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`r${i}`, 'peer'), {
+        operationID: `r-${i}`,
+      })
         .then((answer) => answer.status === 200 && answer.body === SUCCESS_BODY && acked.push(`r${i}`))
         .catch(() => undefined); // refused or cut during shutdown: not acknowledged, so not promised
 
@@ -68,12 +95,21 @@ describe('openim-hooks serve, as a process', () => {
       const stored = new Set<string>();
       let cursor: string | null = null;
       do {
-        const page = (await (await fetch(`${service.url}/api/v1/conversations?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)).json()) as Page<ConversationRecord>;
+        const page = (await (
+          await fetch(`${service.url}/api/v1/conversations?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+        ).json()) as Page<ConversationRecord>;
         page.items.forEach((r) => stored.add(r.ownerUserId));
         cursor = page.nextCursor;
       } while (cursor);
-      assert.ok(acked.length >= 100, `at least the 100 sequential callbacks were acknowledged (got ${acked.length})`);
-      assert.deepEqual(acked.filter((owner) => !stored.has(owner)), [], 'acknowledged but missing');
+      assert.ok(
+        acked.length >= 100,
+        `at least the 100 sequential callbacks were acknowledged (got ${acked.length})`,
+      );
+      assert.deepEqual(
+        acked.filter((owner) => !stored.has(owner)),
+        [],
+        'acknowledged but missing',
+      );
     } finally {
       await service.stop();
     }
@@ -82,7 +118,9 @@ describe('openim-hooks serve, as a process', () => {
   it('takes its settings from OPENIM_HOOKS_* variables and a config file, flags first', async () => {
     const config = join(dir, 'openim-hooks.yaml');
     writeFileSync(config, `basePath: /fromFile\ndatabase: ${join(dir, 'from-file.db')}\n`);
-    const service = await startServiceProcess([], { env: { OPENIM_HOOKS_CONFIG: config, OPENIM_HOOKS_BASE_PATH: '/fromEnv' } });
+    const service = await startServiceProcess([], {
+      env: { OPENIM_HOOKS_CONFIG: config, OPENIM_HOOKS_BASE_PATH: '/fromEnv' },
+    });
     try {
       const viaEnv = await postLikeOpenIM(`${service.url}/fromEnv/${SEED_COMMAND}`, SEED_BODY);
       assert.equal(viaEnv.status, 200);
@@ -91,7 +129,9 @@ describe('openim-hooks serve, as a process', () => {
     } finally {
       await service.stop();
     }
-    const stored = JSON.parse(await runCli(['commands', '--json', '--config', config])) as { items: unknown[] };
+    const stored = JSON.parse(await runCli(['commands', '--json', '--config', config])) as {
+      items: unknown[];
+    };
     assert.equal(stored.items.length, 1, 'the database named in the config file was used');
   });
 

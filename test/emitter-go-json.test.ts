@@ -7,10 +7,7 @@ import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
 
 /** The request package example of the seed page (a copy of shared/seed, so tests need nothing outside the repo). */
 function seedExample(): Record<string, unknown> {
-  const page = readFileSync(
-    new URL('./fixtures/seed-page.txt', import.meta.url),
-    'utf8',
-  );
+  const page = readFileSync(new URL('./fixtures/seed-page.txt', import.meta.url), 'utf8');
   const start = page.indexOf('{', page.indexOf('Request Package Example'));
   const end = page.indexOf('}', start) + 1;
   return JSON.parse(page.slice(start, end)) as Record<string, unknown>;

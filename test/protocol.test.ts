@@ -71,7 +71,15 @@ describe('field validation', () => {
     };
     delete body['userId'];
     const fields = checkFields(SINGLE_CHAT_FIELDS, body).map((e) => e.field);
-    assert.deepEqual(fields, ['conversationType', 'userId', 'recvMsgOpt', 'isPinned', 'burnDuration', 'groupAtType', 'ex']);
+    assert.deepEqual(fields, [
+      'conversationType',
+      'userId',
+      'recvMsgOpt',
+      'isPinned',
+      'burnDuration',
+      'groupAtType',
+      'ex',
+    ]);
   });
 });
 

@@ -21,8 +21,13 @@ describe('README', () => {
     const port = await freePort();
     // Inside the package, so that `openim-hooks/...` resolves to this package as it would in a user's project.
     const file = join(root, `.readme-example-${process.pid}.mts`);
-    writeFileSync(file, example.replace('10006', String(port)).replace('./data/my-app.db', join(dir, 'example.db')));
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    writeFileSync(
+      file,
+      example.replace('10006', String(port)).replace('./data/my-app.db', join(dir, 'example.db')),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     try {
@@ -30,12 +35,22 @@ describe('README', () => {
       await waitForHttp(base);
       const before = 'callbackBeforeCreateSingleChatConversationsCommand';
       const banned = await postLikeOpenIM(`${base}/${before}`, singleChatBody('alice', 'banned', before));
-      assert.deepEqual(JSON.parse(banned.body), { actionCode: 0, errCode: 20001, errMsg: 'user is banned', errDlt: '', nextCode: 1 });
+      assert.deepEqual(JSON.parse(banned.body), {
+        actionCode: 0,
+        errCode: 20001,
+        errMsg: 'user is banned',
+        errDlt: '',
+        nextCode: 1,
+      });
       const pinned = await postLikeOpenIM(`${base}/${before}`, singleChatBody('alice', 'bob', before));
       assert.equal((JSON.parse(pinned.body) as { isPinned: boolean }).isPinned, true);
-      const created = await postLikeOpenIM(`${base}/callbackAfterCreateSingleChatConversationsCommand`, singleChatBody('alice', 'bob'));
+      const created = await postLikeOpenIM(
+        `${base}/callbackAfterCreateSingleChatConversationsCommand`,
+        singleChatBody('alice', 'bob'),
+      );
       assert.equal(created.body, SUCCESS_BODY);
-      for (let i = 0; i < 50 && !stdout.includes('new conversation'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && !stdout.includes('new conversation'); i++)
+        await new Promise((r) => setTimeout(r, 20));
       assert.match(stdout, /new conversation si_alice_bob for alice/);
     } finally {
       await stopProcess(child);

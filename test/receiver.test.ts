@@ -13,8 +13,15 @@ const store = openSqliteStore(join(tempDir(), 'receiver.db'));
 after(() => store.close());
 const receiver = createReceiver({ recorder: store });
 
-function rawRequest(body: string | Uint8Array | null, options: Partial<Omit<RawRequest, 'body'>> & { headers?: Record<string, string> } = {}): RawRequest {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', operationid: 'op', ...options.headers };
+function rawRequest(
+  body: string | Uint8Array | null,
+  options: Partial<Omit<RawRequest, 'body'>> & { headers?: Record<string, string> } = {},
+): RawRequest {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    operationid: 'op',
+    ...options.headers,
+  };
   return {
     method: options.method ?? 'POST',
     url: options.url ?? `/callbackExample/${SEED_COMMAND}`,
@@ -31,9 +38,21 @@ describe('receiver core: refusals', () => {
   const cases: [string, RawRequest, ErrorName][] = [
     ['GET', rawRequest(SEED_BODY, { method: 'GET' }), 'METHOD_NOT_ALLOWED'],
     ['a path outside the base', rawRequest(SEED_BODY, { url: `/elsewhere/${SEED_COMMAND}` }), 'NOT_FOUND'],
-    ['a command OpenIM never sends', rawRequest(SEED_BODY, { url: '/callbackExample/callbackNoSuchCommand' }), 'UNKNOWN_COMMAND'],
-    ['a form body', rawRequest(SEED_BODY, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a latin-1 body', rawRequest(SEED_BODY, { headers: { 'content-type': 'application/json; charset=iso-8859-1' } }), 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a command OpenIM never sends',
+      rawRequest(SEED_BODY, { url: '/callbackExample/callbackNoSuchCommand' }),
+      'UNKNOWN_COMMAND',
+    ],
+    [
+      'a form body',
+      rawRequest(SEED_BODY, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a latin-1 body',
+      rawRequest(SEED_BODY, { headers: { 'content-type': 'application/json; charset=iso-8859-1' } }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['a body over the limit', rawRequest(null), 'BODY_TOO_LARGE'],
     ['truncated JSON', rawRequest(SEED_BODY.slice(0, 40)), 'INVALID_JSON'],
     ['invalid UTF-8', rawRequest(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d])), 'INVALID_JSON'],
@@ -41,8 +60,16 @@ describe('receiver core: refusals', () => {
     ['a __proto__ key', rawRequest('{"__proto__":{"admin":true}}'), 'FORBIDDEN_KEY'],
     ['an escaped __proto__ key', rawRequest('{"\\u005f_proto__":{"admin":true}}'), 'FORBIDDEN_KEY'],
     ['a nested constructor key', rawRequest('{"a":{"constructor":{"prototype":{}}}}'), 'FORBIDDEN_KEY'],
-    ['another command in the body', rawRequest(singleChatBody('a', 'b', 'callbackBeforeCreateSingleChatConversationsCommand')), 'COMMAND_MISMATCH'],
-    ['a string conversationType', rawRequest(SEED_BODY.replace('"conversationType":1', '"conversationType":"1"')), 'VALIDATION_FAILED'],
+    [
+      'another command in the body',
+      rawRequest(singleChatBody('a', 'b', 'callbackBeforeCreateSingleChatConversationsCommand')),
+      'COMMAND_MISMATCH',
+    ],
+    [
+      'a string conversationType',
+      rawRequest(SEED_BODY.replace('"conversationType":1', '"conversationType":"1"')),
+      'VALIDATION_FAILED',
+    ],
   ];
 
   for (const [name, request, error] of cases) {
@@ -52,14 +79,21 @@ describe('receiver core: refusals', () => {
       const pkg = JSON.parse(response.body) as Record<string, unknown>;
       assert.equal(response.status, ERROR_CODES[error].status);
       assert.equal(pkg['errCode'], ERROR_CODES[error].errCode);
-      assert.equal(isBlocking(pkg as { actionCode: number; nextCode: number }), false, 'an error must never block OpenIM');
+      assert.equal(
+        isBlocking(pkg as { actionCode: number; nextCode: number }),
+        false,
+        'an error must never block OpenIM',
+      );
       assert.deepEqual(Object.keys(pkg), ['actionCode', 'errCode', 'errMsg', 'errDlt', 'nextCode']);
       assert.equal(await eventCount(), before);
     });
   }
 
   it('names every failing field in errDlt', async () => {
-    const body = SEED_BODY.replace('"recvMsgOpt":0', '"recvMsgOpt":7').replace('"isPinned":false', '"isPinned":"no"');
+    const body = SEED_BODY.replace('"recvMsgOpt":0', '"recvMsgOpt":7').replace(
+      '"isPinned":false',
+      '"isPinned":"no"',
+    );
     const pkg = JSON.parse((await receiver.handle(rawRequest(body))).body) as { errDlt: string };
     assert.match(pkg.errDlt, /recvMsgOpt: must be one of 0, 1, 2/);
     assert.match(pkg.errDlt, /isPinned: must be a boolean/);
@@ -76,14 +110,19 @@ describe('receiver core: routes OpenIM versions use', () => {
 
   it('tolerates a trailing slash in OpenIM url (//command) and any query string', async () => {
     const response = await receiver.handle(
-      rawRequest(singleChatBody('slash', 'peer'), { url: `/callbackExample//${SEED_COMMAND}?contenttype=json&key=abc%3D` }),
+      rawRequest(singleChatBody('slash', 'peer'), {
+        url: `/callbackExample//${SEED_COMMAND}?contenttype=json&key=abc%3D`,
+      }),
     );
     assert.equal(response.body, SUCCESS_BODY);
   });
 
   it('records any other catalog command raw and answers continue', async () => {
-    const body = '{"callbackCommand":"callbackAfterUserOnlineCommand","operationID":"p_1_2","platformID":1,"platform":"IOS","userID":"u1","seq":1,"isAppBackground":false,"connID":"c"}\n';
-    const response = await receiver.handle(rawRequest(body, { url: '/callbackExample/callbackAfterUserOnlineCommand' }));
+    const body =
+      '{"callbackCommand":"callbackAfterUserOnlineCommand","operationID":"p_1_2","platformID":1,"platform":"IOS","userID":"u1","seq":1,"isAppBackground":false,"connID":"c"}\n';
+    const response = await receiver.handle(
+      rawRequest(body, { url: '/callbackExample/callbackAfterUserOnlineCommand' }),
+    );
     assert.equal(response.body, SUCCESS_BODY);
     const events = await store.listEvents({ command: 'callbackAfterUserOnlineCommand' });
     assert.equal(events.items[0]?.rawBody, body);
@@ -98,7 +137,10 @@ describe('receiver core: before-callbacks', () => {
   it('continues by default and records the callback', async () => {
     const response = await receiver.handle(rawRequest(beforeBody('b1', 'b2'), { url: beforeUrl }));
     assert.equal(response.body, SUCCESS_BODY);
-    assert.equal((await store.getConversation('b1', 'si_b1_b2'))?.lastCommand, 'callbackBeforeCreateSingleChatConversationsCommand');
+    assert.equal(
+      (await store.getConversation('b1', 'si_b1_b2'))?.lastCommand,
+      'callbackBeforeCreateSingleChatConversationsCommand',
+    );
   });
 
   it("returns a handler's typed overrides, and its rejection as the one blocking package", async () => {
@@ -106,26 +148,58 @@ describe('receiver core: before-callbacks', () => {
       recorder: store,
       handlers: {
         callbackBeforeCreateSingleChatConversationsCommand: ({ request }) =>
-          request.userId === 'blocked' ? reject(20001, 'peer is blocked') : continueWith({ isPinned: true, ex: 'vip' }),
+          request.userId === 'blocked'
+            ? reject(20001, 'peer is blocked')
+            : continueWith({ isPinned: true, ex: 'vip' }),
       },
     });
-    const pinned = JSON.parse((await withHandler.handle(rawRequest(beforeBody('h1', 'h2'), { url: beforeUrl }))).body);
-    assert.deepEqual(pinned, { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0, isPinned: true, ex: 'vip' });
-    const rejected = JSON.parse((await withHandler.handle(rawRequest(beforeBody('h1', 'blocked'), { url: beforeUrl }))).body);
-    assert.deepEqual(rejected, { actionCode: 0, errCode: 20001, errMsg: 'peer is blocked', errDlt: '', nextCode: 1 });
+    const pinned = JSON.parse(
+      (await withHandler.handle(rawRequest(beforeBody('h1', 'h2'), { url: beforeUrl }))).body,
+    );
+    assert.deepEqual(pinned, {
+      actionCode: 0,
+      errCode: 0,
+      errMsg: '',
+      errDlt: '',
+      nextCode: 0,
+      isPinned: true,
+      ex: 'vip',
+    });
+    const rejected = JSON.parse(
+      (await withHandler.handle(rawRequest(beforeBody('h1', 'blocked'), { url: beforeUrl }))).body,
+    );
+    assert.deepEqual(rejected, {
+      actionCode: 0,
+      errCode: 20001,
+      errMsg: 'peer is blocked',
+      errDlt: '',
+      nextCode: 1,
+    });
   });
 
   it('fails open within the deadline when recording fails, or closed when configured', async () => {
     const broken: Recorder = { record: () => Promise.reject(new Error('disk full')) };
     const hanging: Recorder = { record: () => new Promise(() => undefined) };
-    const open = JSON.parse((await createReceiver({ recorder: broken }).handle(rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }))).body);
+    const open = JSON.parse(
+      (
+        await createReceiver({ recorder: broken }).handle(
+          rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }),
+        )
+      ).body,
+    );
     assert.equal(open.nextCode, 0);
     assert.equal(open.errCode, ERROR_CODES.STORAGE_UNAVAILABLE.errCode);
     assert.match(open.errDlt, /disk full/);
-    const late = await createReceiver({ recorder: hanging, beforeDeadlineMs: 50 }).handle(rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }));
+    const late = await createReceiver({ recorder: hanging, beforeDeadlineMs: 50 }).handle(
+      rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }),
+    );
     assert.equal(JSON.parse(late.body).nextCode, 0);
     const closed = JSON.parse(
-      (await createReceiver({ recorder: broken, beforeFailure: 'closed' }).handle(rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }))).body,
+      (
+        await createReceiver({ recorder: broken, beforeFailure: 'closed' }).handle(
+          rawRequest(beforeBody('f1', 'f2'), { url: beforeUrl }),
+        )
+      ).body,
     );
     assert.equal(isBlocking(closed), true);
     assert.equal(closed.errCode, ERROR_CODES.STORAGE_UNAVAILABLE.errCode);

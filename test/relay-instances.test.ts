@@ -45,16 +45,25 @@ function startInstance(database: string, consumer: WebhookConsumer): Promise<Run
  * Posts `count` distinct after-callbacks (owners `<prefix><i>`) to the services in turn, `parallel` at a time;
  * `urls()` is read for each one, so a service can leave the rotation. Resolves with the owners acknowledged.
  */
-async function sendRoundRobin(urls: () => string[], prefix: string, count: number, parallel = 12): Promise<Set<string>> {
+async function sendRoundRobin(
+  urls: () => string[],
+  prefix: string,
+  count: number,
+  parallel = 12,
+): Promise<Set<string>> {
   const acked = new Set<string>();
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
       const targets = urls();
       const url = targets[i % targets.length];
-      const answer = await postLikeOpenIM(`${url}/callbackExample/${SEED_COMMAND}`, singleChatBody(`${prefix}${i}`, 'peer'), {
-        operationID: `${prefix}-${i}`,
-      }).catch(() => undefined); // a killed instance: not acknowledged
+      const answer = await postLikeOpenIM(
+        `${url}/callbackExample/${SEED_COMMAND}`,
+        singleChatBody(`${prefix}${i}`, 'peer'),
+        {
+          operationID: `${prefix}-${i}`,
+        },
+      ).catch(() => undefined); // a killed instance: not acknowledged
       if (answer?.body === SUCCESS_BODY) acked.add(`${prefix}${i}`);
     }
   };
@@ -68,7 +77,8 @@ function tally(consumer: WebhookConsumer, acked: Set<string>, prefix: string) {
   const missing = [...acked].filter((owner) => !owners.has(owner)).length;
   let duplicates = 0;
   for (const [id, count] of consumer.deliveries) {
-    if (String(consumer.events.get(id)?.payload['ownerUserId'] ?? '').startsWith(prefix)) duplicates += count - 1;
+    if (String(consumer.events.get(id)?.payload['ownerUserId'] ?? '').startsWith(prefix))
+      duplicates += count - 1;
   }
   return { missing, duplicates };
 }
@@ -126,10 +136,14 @@ describe('relays of several instances on one PostgreSQL database', () => {
     };
     try {
       let alive = true;
-      const urls = () => (alive ? [services[0]?.url ?? '', services[1]?.url ?? '', victim.url] : services.map((s) => s.url));
+      const urls = () =>
+        alive ? [services[0]?.url ?? '', services[1]?.url ?? '', victim.url] : services.map((s) => s.url);
       const sending = sendRoundRobin(urls, 'kill', 1500);
       // Mid-load, while the victim's relay holds deliveries it has not settled: SIGKILL, no goodbye.
-      assert.ok(await waitFor(async () => (await victimLeases()) >= 5, 30_000), 'the victim claims deliveries');
+      assert.ok(
+        await waitFor(async () => (await victimLeases()) >= 5, 30_000),
+        'the victim claims deliveries',
+      );
       await victim.stop('SIGKILL');
       alive = false;
       const orphaned = await victimLeases();

@@ -16,7 +16,12 @@ let callbackUrl: string;
 const dir = tempDir();
 
 before(async () => {
-  service = await startService({ ...DEFAULT_CONFIG, port: 0, database: join(dir, 'service.db'), logLevel: 'silent' });
+  service = await startService({
+    ...DEFAULT_CONFIG,
+    port: 0,
+    database: join(dir, 'service.db'),
+    logLevel: 'silent',
+  });
   callbackUrl = service.callbackUrl;
 });
 after(() => service.close());
@@ -33,7 +38,9 @@ async function eventTotal(): Promise<number> {
 
 describe('the seed callback, sent as OpenIM sends it', () => {
   it('is answered 200 with exactly the success package, and readable through the API', async () => {
-    const answer = await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, SEED_BODY, { operationID: 'seed-op-1' });
+    const answer = await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, SEED_BODY, {
+      operationID: 'seed-op-1',
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(answer.body, SUCCESS_BODY);
@@ -67,19 +74,29 @@ describe('the seed callback, sent as OpenIM sends it', () => {
     assert.equal(events.body.items[0]?.rawBody, SEED_BODY, 'the raw bytes, trailing newline included');
   });
 
-  it('is accepted the same with the docs\' ?contenttype=json', async () => {
-    const answer = await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}?contenttype=json`, singleChatBody('ct1', 'ct2'), {
-      operationID: 'ct-op',
-    });
+  it("is accepted the same with the docs' ?contenttype=json", async () => {
+    const answer = await postLikeOpenIM(
+      `${callbackUrl}/${SEED_COMMAND}?contenttype=json`,
+      singleChatBody('ct1', 'ct2'),
+      {
+        operationID: 'ct-op',
+      },
+    );
     assert.equal(answer.status, 200);
     assert.equal(answer.body, SUCCESS_BODY);
     assert.equal((await getJson<ConversationRecord>('/api/v1/conversations/ct1/si_ct1_ct2')).status, 200);
   });
 
   it('records both after-callbacks of one new chat as two rows of one conversation', async () => {
-    await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pairA', 'pairB'), { operationID: 'pair-op' });
-    await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pairB', 'pairA'), { operationID: 'pair-op' });
-    const rows = await getJson<Page<ConversationRecord>>('/api/v1/conversations?conversationId=si_pairA_pairB');
+    await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pairA', 'pairB'), {
+      operationID: 'pair-op',
+    });
+    await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pairB', 'pairA'), {
+      operationID: 'pair-op',
+    });
+    const rows = await getJson<Page<ConversationRecord>>(
+      '/api/v1/conversations?conversationId=si_pairA_pairB',
+    );
     assert.deepEqual(
       rows.body.items.map((r) => [r.ownerUserId, r.userId]),
       [
@@ -92,15 +109,29 @@ describe('the seed callback, sent as OpenIM sends it', () => {
   it('keeps one event for an exact redelivery, sequential or concurrent', async () => {
     const body = singleChatBody('redo1', 'redo2');
     const sequential = [];
-    for (let i = 0; i < 10; i++) sequential.push(await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, body, { operationID: 'redo-op' }));
+    for (let i = 0; i < 10; i++)
+      sequential.push(
+        await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, body, { operationID: 'redo-op' }),
+      );
     const concurrent = await Promise.all(
-      Array.from({ length: 10 }, () => postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, body, { operationID: 'redo-op-2' })),
+      Array.from({ length: 10 }, () =>
+        postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, body, { operationID: 'redo-op-2' }),
+      ),
     );
     assert.ok([...sequential, ...concurrent].every((a) => a.status === 200 && a.body === SUCCESS_BODY));
-    assert.equal((await getJson<Page<EventRecord>>('/api/v1/events?operationID=redo-op')).body.items.length, 1);
-    assert.equal((await getJson<Page<EventRecord>>('/api/v1/events?operationID=redo-op-2')).body.items.length, 1);
+    assert.equal(
+      (await getJson<Page<EventRecord>>('/api/v1/events?operationID=redo-op')).body.items.length,
+      1,
+    );
+    assert.equal(
+      (await getJson<Page<EventRecord>>('/api/v1/events?operationID=redo-op-2')).body.items.length,
+      1,
+    );
     // A different operationID is a different trigger: kept in the log, the conversation row counts it.
-    assert.equal((await getJson<ConversationRecord>('/api/v1/conversations/redo1/si_redo1_redo2')).body.timesSeen, 2);
+    assert.equal(
+      (await getJson<ConversationRecord>('/api/v1/conversations/redo1/si_redo1_redo2')).body.timesSeen,
+      2,
+    );
   });
 });
 
@@ -109,12 +140,24 @@ describe('refusals over real HTTP', () => {
   const cases: [string, () => Promise<{ status: number; body: string }>, ErrorName][] = [
     ['GET', () => postLikeOpenIM(url(), '', { method: 'GET' }), 'METHOD_NOT_ALLOWED'],
     ['unknown command', () => postLikeOpenIM(`${callbackUrl}/callbackNope`, SEED_BODY), 'UNKNOWN_COMMAND'],
-    ['text/plain', () => postLikeOpenIM(url(), SEED_BODY, { headers: { 'Content-Type': 'text/plain' } }), 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'text/plain',
+      () => postLikeOpenIM(url(), SEED_BODY, { headers: { 'Content-Type': 'text/plain' } }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['declared 2 MiB', () => postLikeOpenIM(url(), Buffer.alloc(2 * 1024 * 1024, 0x20)), 'BODY_TOO_LARGE'],
     ['chunked over the limit', () => postChunked(url(), 2 * 1024 * 1024), 'BODY_TOO_LARGE'],
     ['not JSON', () => postLikeOpenIM(url(), 'hello'), 'INVALID_JSON'],
-    ['__proto__', () => postLikeOpenIM(url(), SEED_BODY.replace('{', '{"__proto__":{"x":1},')), 'FORBIDDEN_KEY'],
-    ['wrong field types', () => postLikeOpenIM(url(), SEED_BODY.replace('"isPinned":false', '"isPinned":"false"')), 'VALIDATION_FAILED'],
+    [
+      '__proto__',
+      () => postLikeOpenIM(url(), SEED_BODY.replace('{', '{"__proto__":{"x":1},')),
+      'FORBIDDEN_KEY',
+    ],
+    [
+      'wrong field types',
+      () => postLikeOpenIM(url(), SEED_BODY.replace('"isPinned":false', '"isPinned":"false"')),
+      'VALIDATION_FAILED',
+    ],
   ];
   for (const [name, send, error] of cases) {
     it(`${name} → ${ERROR_CODES[error].status} ${error}, nothing recorded`, async () => {
@@ -154,7 +197,9 @@ function postChunked(url: string, size: number): Promise<{ status: number; body:
 describe('query API', () => {
   it('pages with a cursor until nextCursor is null', async () => {
     for (let i = 0; i < 5; i++) {
-      await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pager', `peer${i}`), { operationID: `page-${i}` });
+      await postLikeOpenIM(`${callbackUrl}/${SEED_COMMAND}`, singleChatBody('pager', `peer${i}`), {
+        operationID: `page-${i}`,
+      });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -176,7 +221,9 @@ describe('query API', () => {
   });
 
   it('answers "is my callback arriving?" per command', async () => {
-    const commands = await getJson<{ items: { callbackCommand: string; count: number }[] }>('/api/v1/commands');
+    const commands = await getJson<{ items: { callbackCommand: string; count: number }[] }>(
+      '/api/v1/commands',
+    );
     assert.ok((commands.body.items.find((c) => c.callbackCommand === SEED_COMMAND)?.count ?? 0) > 5);
   });
 

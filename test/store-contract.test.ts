@@ -386,7 +386,13 @@ describe('store', () => {
             assert.deepEqual(ids(await store.claimDeliveries('all', 'A', 10, 1000, now + 1003)), [3]);
             // A retry ends the lease and holds the key until it is due; a release ends it and keeps the attempts.
             await store.settleDeliveries([
-              { deliveryId: 3, outcome: 'retry', at: now + 1004, nextAttemptAt: now + 3000, error: 'HTTP 502' },
+              {
+                deliveryId: 3,
+                outcome: 'retry',
+                at: now + 1004,
+                nextAttemptAt: now + 3000,
+                error: 'HTTP 502',
+              },
               { deliveryId: 4, outcome: 'released' },
             ]);
             assert.deepEqual(ids(await store.claimDeliveries('all', 'A', 10, 10_000, now + 1005)), [4]);
@@ -433,7 +439,9 @@ describe('store', () => {
             const seen = new Map<number, string>();
             for (let round = 0; round < 10 && seen.size < 60; round++) {
               const owners = ['A', 'B', 'C', 'D'];
-              const claims = await Promise.all(owners.map((o) => store.claimDeliveries('all', o, 7, 60_000, now)));
+              const claims = await Promise.all(
+                owners.map((o) => store.claimDeliveries('all', o, 7, 60_000, now)),
+              );
               for (const [i, claimed] of claims.entries()) {
                 for (const d of claimed) {
                   assert.equal(seen.get(d.deliveryId), undefined, `delivery ${d.deliveryId} claimed twice`);

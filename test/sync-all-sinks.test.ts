@@ -43,9 +43,15 @@ async function redisIds(url: string): Promise<string[]> {
   }
 }
 
-function missingAndDuplicated(expected: Set<string>, seen: string[]): { missing: number; duplicated: number } {
+function missingAndDuplicated(
+  expected: Set<string>,
+  seen: string[],
+): { missing: number; duplicated: number } {
   const unique = new Set(seen);
-  return { missing: [...expected].filter((id) => !unique.has(id)).length, duplicated: seen.length - unique.size };
+  return {
+    missing: [...expected].filter((id) => !unique.has(id)).length,
+    duplicated: seen.length - unique.size,
+  };
 }
 
 // Started at the top of the file, outside any hook, and disposed of when the file ends.
@@ -71,7 +77,9 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
   });
 
   async function backlogs(): Promise<Record<string, number>> {
-    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as { items: { name: string; backlog: number }[] };
+    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+      items: { name: string; backlog: number }[];
+    };
     return Object.fromEntries(sinks.items.map((s) => [s.name, s.backlog]));
   }
 
@@ -87,10 +95,15 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
       `backlogs drained: ${JSON.stringify(await backlogs())}`,
     );
 
-    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as { items: { idempotencyKey: string }[] };
+    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as {
+      items: { idempotencyKey: string }[];
+    };
     const expected = new Set(events.items.map((e) => `evt_${e.idempotencyKey.slice(0, 32)}`));
     assert.equal(expected.size, 100);
-    assert.deepEqual(missingAndDuplicated(expected, [...consumer.deliveries.keys()]), { missing: 0, duplicated: 0 });
+    assert.deepEqual(missingAndDuplicated(expected, [...consumer.deliveries.keys()]), {
+      missing: 0,
+      duplicated: 0,
+    });
     assert.deepEqual(missingAndDuplicated(expected, await natsIds(nats.url)), { missing: 0, duplicated: 0 });
     const fromRedis = await redisIds(redis.url);
     assert.equal(missingAndDuplicated(expected, fromRedis).missing, 0);

@@ -21,7 +21,9 @@ describe('HTTP sink through the relay', () => {
 
   before(async () => {
     await consumer.start();
-    service = await startServiceWithSinks(dir, 'sync', [{ name: 'crm', url: consumer.url, secrets: [OLD_SECRET, SECRET] }]);
+    service = await startServiceWithSinks(dir, 'sync', [
+      { name: 'crm', url: consumer.url, secrets: [OLD_SECRET, SECRET] },
+    ]);
   });
   after(async () => {
     await service.close();
@@ -30,7 +32,10 @@ describe('HTTP sink through the relay', () => {
 
   it('delivers every event once, signed so that an independent Standard Webhooks verifier accepts it', async () => {
     assert.equal(await sendUniqueCallbacks(service.url, 'all', 50), 50);
-    assert.ok(await waitFor(() => consumer.owners('all').size === 50), `got ${consumer.owners('all').size} of 50`);
+    assert.ok(
+      await waitFor(() => consumer.owners('all').size === 50),
+      `got ${consumer.owners('all').size} of 50`,
+    );
     assert.equal(consumer.unverified, 0);
     assert.equal(consumer.duplicates(), 0);
     const event = [...consumer.events.values()].find((e) => e.payload['ownerUserId'] === 'all0');
@@ -45,16 +50,27 @@ describe('HTTP sink through the relay', () => {
     assert.equal(await sendUniqueCallbacks(service.url, 'down', 20), 20);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await consumer.start(port);
-    assert.ok(await waitFor(() => consumer.owners('down').size === 20), `got ${consumer.owners('down').size} of 20`);
+    assert.ok(
+      await waitFor(() => consumer.owners('down').size === 20),
+      `got ${consumer.owners('down').size} of 20`,
+    );
   });
 
   it('dead-letters after the last retry, and replays dead letters on request', async () => {
     consumer.status = 500;
     assert.equal(await sendUniqueCallbacks(service.url, 'dead', 3), 3);
     const dead = async () =>
-      ((await (await fetch(`${service.url}/api/v1/deliveries?status=dead&sink=crm`)).json()) as Page<DeliveryRecord>).items;
+      (
+        (await (
+          await fetch(`${service.url}/api/v1/deliveries?status=dead&sink=crm`)
+        ).json()) as Page<DeliveryRecord>
+      ).items;
     assert.ok(await waitFor(async () => (await dead()).length === 3), 'three dead letters');
-    assert.equal((await dead())[0]?.attempts, TEST_RETRY_SCHEDULE.length + 1, 'the first attempt and every retry');
+    assert.equal(
+      (await dead())[0]?.attempts,
+      TEST_RETRY_SCHEDULE.length + 1,
+      'the first attempt and every retry',
+    );
     assert.equal((await dead())[0]?.lastError, 'HTTP 500');
     consumer.status = 200;
     const replay = await fetch(`${service.url}/api/v1/replay?dead=true`, { method: 'POST' });
@@ -64,17 +80,29 @@ describe('HTTP sink through the relay', () => {
   });
 
   it('replays one event from the command line, and exposes attempts and lag in /metrics', async () => {
-    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1`)).json()) as Page<{ id: number; idempotencyKey: string }>;
+    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1`)).json()) as Page<{
+      id: number;
+      idempotencyKey: string;
+    }>;
     const first = events.items[0];
     assert.ok(first);
     const eventId = `evt_${first.idempotencyKey.slice(0, 32)}`;
     const before = consumer.deliveries.get(eventId) ?? 0;
-    const cli = JSON.parse(await runCli(['replay', '--event', String(first.id), '--json', '--database', join(dir, 'sync.db')]));
+    const cli = JSON.parse(
+      await runCli(['replay', '--event', String(first.id), '--json', '--database', join(dir, 'sync.db')]),
+    );
     assert.deepEqual(cli, { replayed: 1 });
-    assert.ok(await waitFor(() => (consumer.deliveries.get(eventId) ?? 0) === before + 1), 'delivered once more, same id');
+    assert.ok(
+      await waitFor(() => (consumer.deliveries.get(eventId) ?? 0) === before + 1),
+      'delivered once more, same id',
+    );
     const metrics = () => fetch(`${service.url}/metrics`).then((response) => response.text());
     // The consumer sees a delivery a moment before the relay has written it down as delivered.
-    assert.ok(await waitFor(async () => /openim_hooks_sink_backlog\{sink="crm",status="pending"\} 0\n/.test(await metrics())));
+    assert.ok(
+      await waitFor(async () =>
+        /openim_hooks_sink_backlog\{sink="crm",status="pending"\} 0\n/.test(await metrics()),
+      ),
+    );
     assert.match(await metrics(), /openim_hooks_sink_attempts_total\{sink="crm",outcome="delivered"\} \d+/);
     assert.match(await metrics(), /openim_hooks_sink_lag_seconds_count\{sink="crm"\} \d+/);
   });
@@ -83,7 +111,11 @@ describe('HTTP sink through the relay', () => {
     consumer.status = 410;
     assert.equal(await sendUniqueCallbacks(service.url, 'gone', 1), 1);
     const state = async () =>
-      ((await (await fetch(`${service.url}/api/v1/sinks`)).json()) as { items: { name: string; state: string; backlog: number }[] }).items[0];
+      (
+        (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+          items: { name: string; state: string; backlog: number }[];
+        }
+      ).items[0];
     assert.ok(await waitFor(async () => (await state())?.state === 'disabled'), 'sink disabled');
     assert.equal((await state())?.backlog, 1, 'the event stays pending, not dropped');
   });
@@ -93,7 +125,15 @@ describe('the relay killed mid-run', () => {
   it('loses nothing: after SIGKILL and restart every acknowledged event reaches the consumer', async () => {
     const consumer = new WebhookConsumer(SECRET);
     await consumer.start();
-    const args = ['--database', join(dir, 'kill.db'), '--sink', `crm=${consumer.url}`, '--sink-secret', `crm=${SECRET}`, '--allow-private-sinks'];
+    const args = [
+      '--database',
+      join(dir, 'kill.db'),
+      '--sink',
+      `crm=${consumer.url}`,
+      '--sink-secret',
+      `crm=${SECRET}`,
+      '--allow-private-sinks',
+    ];
     let service = await startServiceProcess(args);
     try {
       const sending = sendUniqueCallbacks(service.url, 'kill', 200);
@@ -102,10 +142,15 @@ describe('the relay killed mid-run', () => {
       const acked = await sending;
       service = await startServiceProcess(args, { port: service.port });
       // Only what was acknowledged is promised; each acknowledged owner id is kill0..kill{n}.
-      const stored = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as Page<{ payload: { ownerUserId: string } }>;
+      const stored = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as Page<{
+        payload: { ownerUserId: string };
+      }>;
       const expected = new Set(stored.items.map((e) => e.payload.ownerUserId));
       assert.ok(expected.size >= acked, 'every acknowledged callback was stored');
-      assert.ok(await waitFor(() => consumer.owners('kill').size === expected.size), `${consumer.owners('kill').size} of ${expected.size}`);
+      assert.ok(
+        await waitFor(() => consumer.owners('kill').size === expected.size),
+        `${consumer.owners('kill').size} of ${expected.size}`,
+      );
       assert.equal(consumer.unverified, 0);
     } finally {
       await service.stop();

@@ -33,7 +33,10 @@ interface StoreOptions {
 
 /** Opens the store the service would use (flag, then OPENIM_HOOKS_*, then config file, then default), runs `use`. */
 async function withStore(options: StoreOptions, use: (store: Store) => Promise<void>): Promise<void> {
-  const config = resolveConfig({ flags: { database: options.database, config: options.config }, env: process.env });
+  const config = resolveConfig({
+    flags: { database: options.database, config: options.config },
+    env: process.env,
+  });
   const store = openStore(config.database);
   try {
     await use(store);
@@ -73,11 +76,23 @@ export function buildProgram(): Command {
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--max-body-bytes <n>', 'largest accepted body (default 1048576)')
     .option('--before-deadline-ms <ms>', 'deadline of before-callback answers (default 1000)')
-    .addOption(new Option('--before-failure <mode>', 'answer when recording fails').choices(['open', 'closed']))
     .addOption(
-      new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+      new Option('--before-failure <mode>', 'answer when recording fails').choices(['open', 'closed']),
     )
-    .option('--path-secrets <list>', 'secret path segments, comma-separated (prefer OPENIM_HOOKS_PATH_SECRETS)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'silent',
+      ]),
+    )
+    .option(
+      '--path-secrets <list>',
+      'secret path segments, comma-separated (prefer OPENIM_HOOKS_PATH_SECRETS)',
+    )
     .option('--basic-auth <list>', 'HTTP Basic user:password pairs, comma-separated (prefer the environment)')
     .option('--allow-ips <list>', 'addresses or CIDR ranges allowed to post callbacks')
     .option('--trusted-proxies <list>', 'proxies whose X-Forwarded-For is believed')
@@ -104,14 +119,21 @@ export function buildProgram(): Command {
     .option('--max-concurrent-requests <n>', 'callbacks in flight at once (default 256)')
     .option('--rate-limit-per-ip <n>', 'callbacks per second per client address (default 0 = unlimited)')
     .option('--sink <NAME=URL>', 'forward events to http(s)://, nats:// or redis:// (repeatable)', collect)
-    .option('--sink-secret <NAME=whsec_...>', 'Standard Webhooks signing secret of an HTTP sink (repeatable)', collect)
+    .option(
+      '--sink-secret <NAME=whsec_...>',
+      'Standard Webhooks signing secret of an HTTP sink (repeatable)',
+      collect,
+    )
     .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
     .option('--no-relay', 'record and queue for the sinks, but leave the delivering to another instance')
     .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
       // One flag per sink reads better than a plural; the settings are lists. `--no-relay` makes commander default
       // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide.
       const relay = (flags['relay'] as unknown) === false ? 'false' : undefined;
-      const config = resolveConfig({ flags: { ...flags, relay, sinks: sink, sinkSecrets: sinkSecret }, env: process.env });
+      const config = resolveConfig({
+        flags: { ...flags, relay, sinks: sink, sinkSecrets: sinkSecret },
+        env: process.env,
+      });
       const service = await startService(config);
       const stop = (signal: string) => {
         service.logger.info({ signal }, 'shutting down: draining in-flight callbacks');
@@ -145,7 +167,15 @@ export function buildProgram(): Command {
       });
       await withStore(o, async (store) => {
         const page = await store.listConversations(filter);
-        const columns = ['ownerUserId', 'conversationId', 'conversationType', 'userId', 'groupId', 'lastSeenAt', 'timesSeen'] as const;
+        const columns = [
+          'ownerUserId',
+          'conversationId',
+          'conversationType',
+          'userId',
+          'groupId',
+          'lastSeenAt',
+          'timesSeen',
+        ] as const;
         printRows(page.items, [...columns], { json: o.json, jsonValue: page });
         if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
       });
@@ -162,7 +192,12 @@ export function buildProgram(): Command {
           return;
         }
         if (o.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-        else printRows(Object.entries(found).map(([field, value]) => ({ field, value })), ['field', 'value'], { json: false });
+        else
+          printRows(
+            Object.entries(found).map(([field, value]) => ({ field, value })),
+            ['field', 'value'],
+            { json: false },
+          );
       });
     });
 
@@ -184,25 +219,40 @@ export function buildProgram(): Command {
       });
       await withStore(o, async (store) => {
         const page = await store.listEvents(filter);
-        printRows(page.items, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], { json: o.json, jsonValue: page });
+        printRows(page.items, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], {
+          json: o.json,
+          jsonValue: page,
+        });
         if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
       });
     });
 
-  storeCommand(program, 'sinks', 'each configured sink: backlog, oldest pending, delivered, dead').action(async (o) => {
-    const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
-    await withStore(o, async (store) => {
-      const now = Date.now();
-      const items = await Promise.all(
-        config.sinks.map(async (sink) => {
-          const backlog = await store.sinkBacklog(sink.name);
-          const oldest = backlog.oldestPendingAt;
-          return { name: sink.name, url: sink.url, backlog: backlog.pending, oldestPendingAgeMs: oldest === null ? null : now - oldest, delivered: backlog.delivered, dead: backlog.dead };
-        }),
-      );
-      printRows(items, ['name', 'backlog', 'oldestPendingAgeMs', 'delivered', 'dead'], { json: o.json, jsonValue: { items } });
-    });
-  });
+  storeCommand(program, 'sinks', 'each configured sink: backlog, oldest pending, delivered, dead').action(
+    async (o) => {
+      const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
+      await withStore(o, async (store) => {
+        const now = Date.now();
+        const items = await Promise.all(
+          config.sinks.map(async (sink) => {
+            const backlog = await store.sinkBacklog(sink.name);
+            const oldest = backlog.oldestPendingAt;
+            return {
+              name: sink.name,
+              url: sink.url,
+              backlog: backlog.pending,
+              oldestPendingAgeMs: oldest === null ? null : now - oldest,
+              delivered: backlog.delivered,
+              dead: backlog.dead,
+            };
+          }),
+        );
+        printRows(items, ['name', 'backlog', 'oldestPendingAgeMs', 'delivered', 'dead'], {
+          json: o.json,
+          jsonValue: { items },
+        });
+      });
+    },
+  );
 
   storeCommand(program, 'replay', 'send events again: one (--event), a time range, or every dead letter')
     .option('--event <id>', 'the event id', integerArg)
@@ -219,29 +269,42 @@ export function buildProgram(): Command {
         sink: o.sink,
       });
       if (Object.keys(selection).every((key) => key === 'sink')) {
-        throw new InvalidArgumentError('say what to replay: --event, --received-after/--received-before or --dead');
+        throw new InvalidArgumentError(
+          'say what to replay: --event, --received-after/--received-before or --dead',
+        );
       }
       await withStore(o, async (store) => {
         const replayed = await store.replay(selection);
         if (o.json) process.stdout.write(`${JSON.stringify({ replayed })}\n`);
-        else process.stdout.write(`${replayed} deliveries queued again; a running relay picks them up within a second\n`);
+        else
+          process.stdout.write(
+            `${replayed} deliveries queued again; a running relay picks them up within a second\n`,
+          );
       });
     });
 
   storeCommand(program, 'commands', 'each command received: count, first and last time').action(async (o) => {
     await withStore(o, async (store) => {
       const items = await store.listCommands();
-      printRows(items, ['callbackCommand', 'count', 'firstSeenAt', 'lastSeenAt'], { json: o.json, jsonValue: { items } });
+      printRows(items, ['callbackCommand', 'count', 'firstSeenAt', 'lastSeenAt'], {
+        json: o.json,
+        jsonValue: { items },
+      });
     });
   });
 
-  storeCommand(program, 'migrate', 'apply the schema migrations the database lacks, then exit').action(async (o) => {
-    const { migrateDatabase } = await import('../store/index.js');
-    const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
-    const applied = await migrateDatabase(config.database);
-    if (o.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);
-    else process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n');
-  });
+  storeCommand(program, 'migrate', 'apply the schema migrations the database lacks, then exit').action(
+    async (o) => {
+      const { migrateDatabase } = await import('../store/index.js');
+      const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
+      const applied = await migrateDatabase(config.database);
+      if (o.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);
+      else
+        process.stdout.write(
+          applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n',
+        );
+    },
+  );
 
   registerEmitterCommands(program);
   return program;

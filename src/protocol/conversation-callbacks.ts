@@ -37,14 +37,16 @@ interface ConversationFields<C extends ConversationCommand> extends Required<Con
 }
 
 /** Request package of the single chat callbacks (the seed): one per owner, `userId` = the peer. */
-export interface SingleChatConversationCallback<C extends SingleChatCommand = SingleChatCommand>
-  extends ConversationFields<C> {
+export interface SingleChatConversationCallback<
+  C extends SingleChatCommand = SingleChatCommand,
+> extends ConversationFields<C> {
   userId: string;
 }
 
 /** Request package of the group chat callbacks: `ownerUserId` is always "" (OpenIM never fills it). */
-export interface GroupChatConversationCallback<C extends GroupChatCommand = GroupChatCommand>
-  extends ConversationFields<C> {
+export interface GroupChatConversationCallback<
+  C extends GroupChatCommand = GroupChatCommand,
+> extends ConversationFields<C> {
   groupId: string;
 }
 

@@ -41,7 +41,9 @@ export function groupChatConversationId(groupID: string): string {
  */
 export function expectedConversationId(callback: ConversationCallback): string | undefined {
   if ('groupId' in callback) {
-    return callback.conversationType === CONVERSATION_TYPES.group ? groupChatConversationId(callback.groupId) : undefined;
+    return callback.conversationType === CONVERSATION_TYPES.group
+      ? groupChatConversationId(callback.groupId)
+      : undefined;
   }
   switch (callback.conversationType) {
     case CONVERSATION_TYPES.single:
@@ -63,7 +65,9 @@ export function conversationWarnings(callback: ConversationCallback): string[] {
   if (expected === undefined) {
     warnings.push(`conversationType ${callback.conversationType} is unusual for ${callback.callbackCommand}`);
   } else if (expected !== callback.conversationId) {
-    warnings.push(`conversationId ${JSON.stringify(callback.conversationId)} does not match its pair: expected ${JSON.stringify(expected)}`);
+    warnings.push(
+      `conversationId ${JSON.stringify(callback.conversationId)} does not match its pair: expected ${JSON.stringify(expected)}`,
+    );
   }
   return warnings;
 }

@@ -28,7 +28,10 @@ function checkField(spec: FieldSpec, value: unknown): string | undefined {
 }
 
 /** Every field of `specs` that `body` lacks or carries with the wrong type; extra fields are not errors. */
-export function checkFields(specs: readonly FieldSpec[], body: Readonly<Record<string, unknown>>): FieldError[] {
+export function checkFields(
+  specs: readonly FieldSpec[],
+  body: Readonly<Record<string, unknown>>,
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const spec of specs) {
     const reason = checkField(spec, body[spec.name]);

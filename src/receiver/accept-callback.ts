@@ -36,14 +36,19 @@ export function acceptCallback(request: RawRequest, options: AcceptOptions): Acc
     operationID,
   });
 
-  if (request.method !== 'POST') return refuse('METHOD_NOT_ALLOWED', `${request.method} is not allowed; use POST`);
+  if (request.method !== 'POST')
+    return refuse('METHOD_NOT_ALLOWED', `${request.method} is not allowed; use POST`);
   const route = routeCallback(request.url, options.basePath);
-  if (route.kind === 'outside') return refuse('NOT_FOUND', `no callback route at ${request.url.split('?')[0]}`);
+  if (route.kind === 'outside')
+    return refuse('NOT_FOUND', `no callback route at ${request.url.split('?')[0]}`);
   if (route.command !== undefined && !findCommand(route.command)) {
     return refuse('UNKNOWN_COMMAND', `${JSON.stringify(route.command)} is not an OpenIM callback command`);
   }
   if (!isAcceptableContentType(request.header('content-type'))) {
-    return refuse('UNSUPPORTED_MEDIA_TYPE', `content type ${request.header('content-type')} is not JSON in UTF-8`);
+    return refuse(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content type ${request.header('content-type')} is not JSON in UTF-8`,
+    );
   }
   const rawBody = request.body;
   if (rawBody === null || rawBody.byteLength > options.maxBodyBytes) {

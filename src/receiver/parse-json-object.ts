@@ -31,9 +31,17 @@ export function parseJsonObject(bytes: Uint8Array): ParseResult {
     value = suspicious ? JSON.parse(text, refuseForbiddenKeys) : JSON.parse(text);
   } catch (error) {
     if (error instanceof ForbiddenKeyError) {
-      return { ok: false, error: 'FORBIDDEN_KEY', detail: `key ${JSON.stringify(error.message)} is not allowed` };
+      return {
+        ok: false,
+        error: 'FORBIDDEN_KEY',
+        detail: `key ${JSON.stringify(error.message)} is not allowed`,
+      };
     }
-    return { ok: false, error: 'INVALID_JSON', detail: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      error: 'INVALID_JSON',
+      detail: error instanceof Error ? error.message : String(error),
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'INVALID_JSON', detail: 'body must be a JSON object' };

@@ -21,7 +21,10 @@ export function routeCallback(url: string, basePath: string): CallbackRoute {
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const base = normaliseBasePath(basePath);
   if (path !== base && !path.startsWith(`${base}/`)) return { kind: 'outside' };
-  const segments = path.slice(base.length).split('/').filter((segment) => segment !== '');
+  const segments = path
+    .slice(base.length)
+    .split('/')
+    .filter((segment) => segment !== '');
   if (segments.length === 0) {
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
     return { kind: 'base', command: query.get('command') ?? undefined };

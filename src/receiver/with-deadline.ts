@@ -4,7 +4,10 @@ export type DeadlineResult<T> = { ok: true; value: T } | { ok: false; error: unk
 export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<DeadlineResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DeadlineResult<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: new Error(`no answer within ${ms} ms`), timedOut: true }), ms);
+    timer = setTimeout(
+      () => resolve({ ok: false, error: new Error(`no answer within ${ms} ms`), timedOut: true }),
+      ms,
+    );
   });
   try {
     return await Promise.race([

@@ -87,7 +87,11 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     doc: 'port to listen on (0 = any free port)',
   },
   basePath: { env: 'OPENIM_HOOKS_BASE_PATH', parse: text('basePath'), doc: 'path of OpenIM `url`' },
-  database: { env: 'OPENIM_HOOKS_DATABASE', parse: text('database'), doc: 'SQLite file path, or a `postgres://` URL' },
+  database: {
+    env: 'OPENIM_HOOKS_DATABASE',
+    parse: text('database'),
+    doc: 'SQLite file path, or a `postgres://` URL',
+  },
   maxBodyBytes: {
     env: 'OPENIM_HOOKS_MAX_BODY_BYTES',
     parse: integer('maxBodyBytes', 1, 64 * 1024 * 1024),
@@ -241,9 +245,17 @@ function optionalText(name: string) {
 /** A list: an array in the file, comma-separated text in flags and environment. Empty entries are refused. */
 function sinkList(raw: unknown): SinkConfig[] {
   try {
-    const entries = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
+    const entries =
+      typeof raw === 'string'
+        ? raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : raw;
     if (!Array.isArray(entries)) throw new SinkConfigError('sinks must be a list');
-    const sinks = entries.map((entry: unknown, i) => (typeof entry === 'string' ? parseSinkFlag(entry, i) : parseSinkConfig(entry, i)));
+    const sinks = entries.map((entry: unknown, i) =>
+      typeof entry === 'string' ? parseSinkFlag(entry, i) : parseSinkConfig(entry, i),
+    );
     const names = sinks.map((sink) => sink.name);
     const repeated = names.find((name, i) => names.indexOf(name) !== i);
     if (repeated) throw new SinkConfigError(`sink ${repeated} is configured twice`);
@@ -259,7 +271,8 @@ function withSinkSecrets(sinks: SinkConfig[], secrets: string[]): SinkConfig[] {
     const [name, secret] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
     const sink = sinks.find((s) => s.name === name);
     if (!sink) throw new ConfigError(`sinkSecrets: no sink named ${JSON.stringify(name)}`);
-    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret)) throw new ConfigError(`sinkSecrets: ${name}'s secret must look like whsec_<base64>`);
+    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret))
+      throw new ConfigError(`sinkSecrets: ${name}'s secret must look like whsec_<base64>`);
     sink.secrets = [...(sink.secrets ?? []), secret];
   }
   return sinks;

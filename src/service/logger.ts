@@ -11,7 +11,10 @@ export type { Logger };
  */
 export function createLogger(level: ServiceConfig['logLevel'], destination?: NodeJS.WritableStream): Logger {
   if (destination) return pino({ level, base: { service: 'openim-hooks' } }, destination);
-  const logger = pino({ level, base: { service: 'openim-hooks' } }, pino.destination({ sync: false, minLength: 4096 }));
+  const logger = pino(
+    { level, base: { service: 'openim-hooks' } },
+    pino.destination({ sync: false, minLength: 4096 }),
+  );
   setInterval(() => logger.flush(), 1000).unref();
   return logger;
 }

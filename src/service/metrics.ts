@@ -68,7 +68,8 @@ export function createMetrics(store: Store, sinkNames: readonly string[]): Servi
     },
     callback(outcome) {
       // Only catalog names as labels: a path segment chosen by a client must not grow the label set without bound.
-      const command = outcome.command !== undefined && isCallbackCommand(outcome.command) ? outcome.command : 'other';
+      const command =
+        outcome.command !== undefined && isCallbackCommand(outcome.command) ? outcome.command : 'other';
       callbacks.inc({ command, status: String(outcome.status) });
     },
   };

@@ -54,7 +54,8 @@ async function route(store: Store, path: string, query: QueryParams): Promise<Ap
     // Group rows have an empty ownerUserId: /api/v1/conversations//sg_123 is their address.
     const key = rest.slice('conversations/'.length);
     const slash = key.indexOf('/');
-    if (slash === -1) return apiError('NOT_FOUND', 'use /api/v1/conversations/{ownerUserId}/{conversationId}');
+    if (slash === -1)
+      return apiError('NOT_FOUND', 'use /api/v1/conversations/{ownerUserId}/{conversationId}');
     query.rejectUnknown();
     const [ownerUserId, conversationId] = [key.slice(0, slash), key.slice(slash + 1)].map(decodeURIComponent);
     const found = await store.getConversation(ownerUserId ?? '', conversationId ?? '');
@@ -79,17 +80,30 @@ async function route(store: Store, path: string, query: QueryParams): Promise<Ap
 }
 
 /** The read-only query API under /api/v1/. Answers use OpenIM's JSON names, never column names. */
-export async function answerApiRequest(store: Store, method: string, url: URL, relay?: Relay): Promise<ApiAnswer> {
+export async function answerApiRequest(
+  store: Store,
+  method: string,
+  url: URL,
+  relay?: Relay,
+): Promise<ApiAnswer> {
   try {
     const query = new QueryParams(url.searchParams);
-    const synced = await answerSyncRequest(store, relay, method, url.pathname.slice(PREFIX.length), query, pageRequest);
+    const synced = await answerSyncRequest(
+      store,
+      relay,
+      method,
+      url.pathname.slice(PREFIX.length),
+      query,
+      pageRequest,
+    );
     if (synced) return synced;
     if (url.pathname === `${PREFIX}replay`) {
       return method === 'POST'
         ? apiError('INVALID_QUERY', 'replay needs eventId, receivedAfter/receivedBefore or dead=true')
         : apiError('METHOD_NOT_ALLOWED', 'replay is a POST');
     }
-    if (method !== 'GET' && method !== 'HEAD') return apiError('METHOD_NOT_ALLOWED', 'the query API is read-only: GET');
+    if (method !== 'GET' && method !== 'HEAD')
+      return apiError('METHOD_NOT_ALLOWED', 'the query API is read-only: GET');
     return await route(store, url.pathname, query);
   } catch (error) {
     if (error instanceof QueryError || error instanceof InvalidCursorError || error instanceof URIError) {

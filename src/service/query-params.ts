@@ -36,7 +36,8 @@ export class QueryParams {
 
   oneOf<const T extends readonly string[]>(name: string, values: T): T[number] | undefined {
     const raw = this.string(name);
-    if (raw !== undefined && !values.includes(raw)) throw new QueryError(`${name} must be one of ${values.join(', ')}`);
+    if (raw !== undefined && !values.includes(raw))
+      throw new QueryError(`${name} must be one of ${values.join(', ')}`);
     return raw;
   }
 

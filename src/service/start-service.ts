@@ -62,7 +62,10 @@ export async function startService(
   const store = openStore(config.database, {
     sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
   });
-  const metrics = createMetrics(store, config.sinks.map((sink) => sink.name));
+  const metrics = createMetrics(
+    store,
+    config.sinks.map((sink) => sink.name),
+  );
   const relay =
     config.sinks.length === 0 || !config.relay
       ? undefined
@@ -113,7 +116,12 @@ export async function startService(
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         return void res.end(await metrics.registry.metrics());
       }
-      const answer = await answerApiRequest(store, req.method ?? 'GET', new URL(target, 'http://localhost'), relay);
+      const answer = await answerApiRequest(
+        store,
+        req.method ?? 'GET',
+        new URL(target, 'http://localhost'),
+        relay,
+      );
       return sendJson(res, answer.status, answer.body);
     }
     const started = performance.now();
@@ -155,7 +163,10 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, basePath: config.basePath, database: redactDatabase(config.database) }, 'openim-hooks listening');
+  logger.info(
+    { url, basePath: config.basePath, database: redactDatabase(config.database) },
+    'openim-hooks listening',
+  );
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {

@@ -47,7 +47,10 @@ export async function answerSyncRequest(
     const sink = query.string('sink');
     const page = pageRequest(query);
     query.rejectUnknown();
-    return { status: 200, body: await store.listDeliveries({ ...page, ...(status ? { status } : {}), ...(sink ? { sink } : {}) }) };
+    return {
+      status: 200,
+      body: await store.listDeliveries({ ...page, ...(status ? { status } : {}), ...(sink ? { sink } : {}) }),
+    };
   }
   if (rest === 'replay' && method === 'POST') {
     const eventId = query.integer('eventId', 1, Number.MAX_SAFE_INTEGER);

@@ -157,7 +157,11 @@ export type LeasedDeliveryRow = PendingDeliveryRow & { lease_until: number | nul
  * Of a sink's pending deliveries in id order, the first `limit` that may go at `now`: the oldest of each ordering key
  * (a later one waits behind it, leased or not), due, and not leased or with the lease expired.
  */
-export function dueHeads(rows: Iterable<LeasedDeliveryRow>, now: number, limit: number): PendingDeliveryRow[] {
+export function dueHeads(
+  rows: Iterable<LeasedDeliveryRow>,
+  now: number,
+  limit: number,
+): PendingDeliveryRow[] {
   const heads: PendingDeliveryRow[] = [];
   const seenKeys = new Set<string>();
   // Leaves by `break` only: an iterator of better-sqlite3 keeps its connection busy until it ends or is returned.

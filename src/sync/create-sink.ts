@@ -6,7 +6,11 @@ import type { Sink, SinkWarnings } from './sink.js';
  * The sink a configuration names, by its URL's scheme. Broker clients are loaded only when a sink of their kind is
  * configured, so a receiver without NATS or Redis sinks never loads their drivers.
  */
-export async function createSink(config: SinkConfig, allowPrivate: boolean, logger: SinkWarnings): Promise<Sink> {
+export async function createSink(
+  config: SinkConfig,
+  allowPrivate: boolean,
+  logger: SinkWarnings,
+): Promise<Sink> {
   const scheme = new URL(config.url).protocol;
   if (scheme === 'http:' || scheme === 'https:') {
     return createHttpSink({

@@ -21,5 +21,11 @@ export function toOutgoingEvent(event: OutboxEvent): OutgoingEvent {
   const body =
     `{"id":${JSON.stringify(eventId)},"callbackCommand":${JSON.stringify(event.callbackCommand)},` +
     `"receivedAt":${JSON.stringify(receivedAt)},"operationID":${JSON.stringify(event.operationID)},"payload":${payload}}`;
-  return { eventId, callbackCommand: event.callbackCommand, operationID: event.operationID, receivedAt: event.receivedAt, body };
+  return {
+    eventId,
+    callbackCommand: event.callbackCommand,
+    operationID: event.operationID,
+    receivedAt: event.receivedAt,
+    body,
+  };
 }

@@ -15,7 +15,6 @@ export interface HttpSinkOptions {
   allowPrivate?: boolean;
 }
 
-
 /**
  * POSTs the envelope, signed per the Standard Webhooks spec with a timestamp fresh on every attempt (a stale one
  * fails receivers' tolerance checks on retries), and reads the answer: 2xx delivered, 410 gone, 429/503 honour
@@ -33,7 +32,8 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
       'webhook-id': event.eventId,
       'webhook-timestamp': String(timestamp),
     };
-    if (secrets.length > 0) headers['webhook-signature'] = standardWebhookSignature(secrets, event.eventId, timestamp, event.body);
+    if (secrets.length > 0)
+      headers['webhook-signature'] = standardWebhookSignature(secrets, event.eventId, timestamp, event.body);
     try {
       if (!allowPrivate) await assertPublicHost(hostname);
       const response = await fetch(url, {
@@ -47,7 +47,9 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
       if (response.status === 410) return { kind: 'gone', error: 'HTTP 410 Gone' };
       const retryAfterMs =
-        response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+        response.status === 429 || response.status === 503
+          ? parseRetryAfter(response.headers.get('retry-after'))
+          : undefined;
       const error = `HTTP ${response.status}`;
       return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'failed', error, retryAfterMs };
     } catch (error) {

@@ -5,7 +5,6 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { messageOf, withoutCredentials } from './sink.js';
 import type { AttemptResult, OutgoingEvent, Sink, SinkWarnings } from './sink.js';
 
-
 export interface NatsSinkOptions {
   readonly name: string;
   /** `nats://host:port` (user info, if any, is used to connect and left out of `target`). */

@@ -193,7 +193,8 @@ class Lane {
     const done: Promise<void> = this.attempt(delivery)
       .then((settlement) => {
         // Look again when the retry comes due rather than at the next poll.
-        if (settlement.outcome === 'retry') this.nextRetryAt = Math.min(this.nextRetryAt, settlement.nextAttemptAt);
+        if (settlement.outcome === 'retry')
+          this.nextRetryAt = Math.min(this.nextRetryAt, settlement.nextAttemptAt);
       })
       .catch((error: unknown) => this.noteError(messageOf(error)))
       .finally(() => {

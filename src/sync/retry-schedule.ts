@@ -2,7 +2,9 @@
  * Delays before each retry (the first attempt is immediate): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, as Svix does;
  * eight attempts spanning about 27.5 hours before an event is dead-lettered.
  */
-export const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+export const DEFAULT_RETRY_SCHEDULE_MS = [
+  5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -23,7 +25,11 @@ export function withJitter(delay: number, jitter = 0.2, random: () => number = M
  * When the next attempt is due after `attemptsMade` failed attempts, or undefined when the schedule is exhausted
  * (the delivery is then dead-lettered). A sink's Retry-After is honoured, clamped to [1 s, 1 h].
  */
-export function nextAttemptDelay(attemptsMade: number, schedule: readonly number[], retryAfterMs?: number): number | undefined {
+export function nextAttemptDelay(
+  attemptsMade: number,
+  schedule: readonly number[],
+  retryAfterMs?: number,
+): number | undefined {
   const scheduled = schedule[attemptsMade - 1];
   if (scheduled === undefined) return undefined;
   if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 1_000), 3_600_000);

@@ -42,19 +42,37 @@ function fail(where: string, message: string): never {
 
 function stringList(where: string, key: string, value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(where, `${key} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    fail(where, `${key} must be a list of strings`);
   return value as string[];
 }
 
 /** Reads one sink of the config file (or of `--sink NAME=URL`), naming the sink and the key at fault on error. */
 export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`#${index + 1}`, 'must be a mapping');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(`#${index + 1}`, 'must be a mapping');
   const entry = raw as Record<string, unknown>;
   const name = entry['name'];
-  if (typeof name !== 'string' || !NAME.test(name)) fail(`#${index + 1}`, 'name must be 1-64 letters, digits, _ . -');
+  if (typeof name !== 'string' || !NAME.test(name))
+    fail(`#${index + 1}`, 'name must be 1-64 letters, digits, _ . -');
   const url = entry['url'];
-  if (typeof url !== 'string' || !/^(https?|nats|redis|rediss):\/\//.test(url)) fail(name, 'url must be http(s)://, nats:// or redis://');
-  const known = ['name', 'url', 'commands', 'secrets', 'timeout', 'lease', 'retrySchedule', 'concurrency', 'subject', 'stream', 'createStream', 'maxLen', 'group'];
+  if (typeof url !== 'string' || !/^(https?|nats|redis|rediss):\/\//.test(url))
+    fail(name, 'url must be http(s)://, nats:// or redis://');
+  const known = [
+    'name',
+    'url',
+    'commands',
+    'secrets',
+    'timeout',
+    'lease',
+    'retrySchedule',
+    'concurrency',
+    'subject',
+    'stream',
+    'createStream',
+    'maxLen',
+    'group',
+  ];
   const unknown = Object.keys(entry).filter((key) => !known.includes(key));
   if (unknown.length > 0) fail(name, `unknown key(s) ${unknown.join(', ')}`);
 
@@ -62,14 +80,19 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   const notCommands = commands?.filter((c) => !isCallbackCommand(c)) ?? [];
   if (notCommands.length > 0) fail(name, `not OpenIM commands: ${notCommands.join(', ')}`);
   const secrets = stringList(name, 'secrets', entry['secrets']);
-  if (secrets?.some((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s))) fail(name, 'secrets must look like whsec_<base64>');
+  if (secrets?.some((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s)))
+    fail(name, 'secrets must look like whsec_<base64>');
   const schedule = entry['retrySchedule'];
-  if (schedule !== undefined && !Array.isArray(schedule)) fail(name, 'retrySchedule must be a list of durations');
+  if (schedule !== undefined && !Array.isArray(schedule))
+    fail(name, 'retrySchedule must be a list of durations');
 
   const config: SinkConfig = {
     name,
     url,
-    retrySchedule: schedule === undefined ? [...DEFAULT_RETRY_SCHEDULE_MS] : (schedule as (string | number)[]).map((d) => parseDuration(d)),
+    retrySchedule:
+      schedule === undefined
+        ? [...DEFAULT_RETRY_SCHEDULE_MS]
+        : (schedule as (string | number)[]).map((d) => parseDuration(d)),
   };
   if (commands) config.commands = commands;
   if (secrets) config.secrets = secrets;
@@ -81,7 +104,8 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   for (const key of ['concurrency', 'maxLen'] as const) {
     const value = entry[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(name, `${key} must be a positive integer`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      fail(name, `${key} must be a positive integer`);
     config[key] = value;
   }
   for (const key of ['subject', 'stream', 'group'] as const) {

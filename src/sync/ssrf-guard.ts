@@ -38,5 +38,6 @@ export async function assertPublicHost(hostname: string): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   const blocked = addresses.find(isPrivateAddress);
-  if (blocked) throw new Error(`${hostname} resolves to private address ${blocked}; allow private sinks to use it`);
+  if (blocked)
+    throw new Error(`${hostname} resolves to private address ${blocked}; allow private sinks to use it`);
 }

@@ -5,7 +5,12 @@ import { createHmac } from 'node:crypto';
  * one per secret, space-separated, so that a receiver rotating its secret accepts either. Secrets are `whsec_`
  * + base64 of the key bytes, as the spec's libraries expect.
  */
-export function standardWebhookSignature(secrets: readonly string[], id: string, timestampSeconds: number, body: string): string {
+export function standardWebhookSignature(
+  secrets: readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): string {
   const content = `${id}.${timestampSeconds}.${body}`;
   return secrets
     .map((secret) => `v1,${createHmac('sha256', secretKey(secret)).update(content).digest('base64')}`)

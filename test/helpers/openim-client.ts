@@ -30,7 +30,11 @@ export function postLikeOpenIM(
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', reject);
     });
@@ -43,7 +47,11 @@ export function postLikeOpenIM(
  * Posts `count` distinct after-callbacks (owners `<prefix>0`, `<prefix>1`, …, operationIDs `<prefix>-<i>`) one after
  * another, as OpenIM would for new chats; resolves with how many were acknowledged with the success package.
  */
-export async function sendUniqueCallbacks(serviceUrl: string, prefix: string, count: number): Promise<number> {
+export async function sendUniqueCallbacks(
+  serviceUrl: string,
+  prefix: string,
+  count: number,
+): Promise<number> {
   let acked = 0;
   for (let i = 0; i < count; i++) {
     const body = singleChatBody(`${prefix}${i}`, 'peer');

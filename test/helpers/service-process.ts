@@ -16,7 +16,10 @@ export interface ServiceProcess {
 }
 
 /** Runs the built `openim-hooks serve` as a user would, on a free port, and waits until it answers /healthz. */
-export async function startServiceProcess(args: string[], options: { port?: number; env?: NodeJS.ProcessEnv } = {}) {
+export async function startServiceProcess(
+  args: string[],
+  options: { port?: number; env?: NodeJS.ProcessEnv } = {},
+) {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], {
     env: { ...process.env, ...options.env },
@@ -27,7 +30,13 @@ export async function startServiceProcess(args: string[], options: { port?: numb
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`);
-  const service: ServiceProcess = { child, url, port, logs: () => output, stop: (signal) => stopProcess(child, signal) };
+  const service: ServiceProcess = {
+    child,
+    url,
+    port,
+    logs: () => output,
+    stop: (signal) => stopProcess(child, signal),
+  };
   return service;
 }
 
@@ -35,6 +44,8 @@ const execFileAsync = promisify(execFile);
 
 /** Runs the CLI to completion; resolves with its stdout (rejects on a non-zero exit). */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+  const { stdout } = await execFileAsync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+  });
   return stdout;
 }

@@ -7,7 +7,11 @@ import { parseSinkConfig } from '../../src/sync/sink-config.js';
 export const TEST_RETRY_SCHEDULE = ['50ms', '100ms', '200ms', '400ms', '800ms', '1s', '1s', '1s', '1s', '1s'];
 
 /** The service in this process, on a free port, with these sinks (as a config file would give them). */
-export function startServiceWithSinks(dir: string, name: string, sinks: Record<string, unknown>[]): Promise<RunningService> {
+export function startServiceWithSinks(
+  dir: string,
+  name: string,
+  sinks: Record<string, unknown>[],
+): Promise<RunningService> {
   return startService({
     ...DEFAULT_CONFIG,
     port: 0,

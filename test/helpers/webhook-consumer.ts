@@ -74,7 +74,9 @@ export class WebhookConsumer {
   /** Distinct events whose payload has this ownerUserId prefix. */
   owners(prefix: string): Set<string> {
     return new Set(
-      [...this.events.values()].map((e) => String(e.payload['ownerUserId'] ?? '')).filter((o) => o.startsWith(prefix)),
+      [...this.events.values()]
+        .map((e) => String(e.payload['ownerUserId'] ?? ''))
+        .filter((o) => o.startsWith(prefix)),
     );
   }
 

@@ -98,7 +98,11 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
       assertOpen();
       if (limit <= 0) return [];
       // A look on this thread first: when nothing may go (all in flight, retries not due), the writer is not asked.
-      const candidates = dueHeads(pendingWithLeases.iterate(sink, window) as Iterable<LeasedDeliveryRow>, now, limit);
+      const candidates = dueHeads(
+        pendingWithLeases.iterate(sink, window) as Iterable<LeasedDeliveryRow>,
+        now,
+        limit,
+      );
       if (candidates.length === 0) return [];
       // The writer looks again in its transaction, where the claim is atomic.
       const rows = await writer.claim({ sink, owner, limit, leaseMs, now, window });
