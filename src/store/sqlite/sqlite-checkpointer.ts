@@ -12,8 +12,9 @@ const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), intervalMs
 
 parentPort?.once('message', () => {
   clearInterval(timer);
-  // The writer has closed: nothing can write any more, so the WAL can be folded in and truncated.
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  // A last PASSIVE checkpoint: TRUNCATE would block writers, and another process (a running service, while this is
+  // a CLI command) may be writing the same file. The last connection to close folds the WAL in anyway.
+  db.pragma('wal_checkpoint(PASSIVE)');
   db.close();
   parentPort?.close();
 });
