@@ -1,11 +1,11 @@
 /**
  * `npm run bench:sync`: lag from reception to arrival at each sink (HTTP, NATS JetStream, Redis Streams) while
- * wrk drives about 1,000 callbacks/s at the service (16 connections, each pausing 10 ms between callbacks). Brokers are Debian's nats-server and redis-server, started here
- * on free ports in a temp dir. Lag is measured by the consumers: arrival time minus the envelope's `receivedAt`
+ * wrk drives about 1,000 callbacks/s at the service (16 connections, each pausing 10 ms between callbacks). Brokers are
+ * Debian's nats-server and redis-server, started as the tests start them. Lag is measured by the consumers: arrival time minus the envelope's `receivedAt`
  * (taken before the commit, so it slightly overstates the lag from the ack).
  *   BENCH_SECONDS  duration of the load (default 20)
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
+import { startNatsServer, startRedisServer } from '../test/helpers/brokers.js';
 import { freePort, spawnNode, stopProcess, waitForHttp } from './lib/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,55 +29,14 @@ const lags: Record<string, number[]> = { http: [], nats: [], redis: [] };
 const lagOf = (envelope: string) =>
   Date.now() - Date.parse((JSON.parse(envelope) as { receivedAt: string }).receivedAt);
 
-async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what} did not start`);
-}
+// The same brokers the tests use: Debian's servers on free ports in temp dirs, Redis with an fsync per write.
+const natsServer = await startNatsServer();
+const redisServer = await startRedisServer();
 
 try {
-  const [natsPort, redisPort, servicePort] = [await freePort(), await freePort(), await freePort()];
-  children.push(
-    spawn('nats-server', ['-js', '-sd', join(dir, 'nats'), '-a', '127.0.0.1', '-p', String(natsPort)], {
-      stdio: 'ignore',
-    }),
-  );
-  children.push(
-    spawn(
-      'redis-server',
-      [
-        '--port',
-        String(redisPort),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    ),
-  );
-  const nc = await (async () => {
-    for (let i = 0; ; i++) {
-      try {
-        return await connect({ servers: `nats://127.0.0.1:${natsPort}` });
-      } catch (error) {
-        if (i > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  })();
+  const [natsPort, redisPort, servicePort] = [natsServer.port, redisServer.port, await freePort()];
+  const nc = await connect({ servers: natsServer.url });
   const redis = new Redis(redisPort, '127.0.0.1');
-  await waitUntil(async () => (await redis.ping()) === 'PONG', 'redis-server');
 
   // The consumers: each notes when an envelope arrives.
   const http = createServer((req, res) => {
@@ -183,5 +143,6 @@ try {
   http.close();
 } finally {
   for (const child of children.reverse()) await stopProcess(child);
+  await Promise.all([natsServer.dispose(), redisServer.dispose()]);
   rmSync(dir, { recursive: true, force: true });
 }
