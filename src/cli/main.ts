@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openStore } from '../store/index.js';
+import { defined, openStore } from '../store/index.js';
 import type { ConversationFilter, EventFilter, ReplaySelection, Store } from '../store/index.js';
 import { resolveConfig, startService } from '../service/index.js';
 import { printRows } from './output.js';
@@ -18,11 +18,6 @@ function timeArg(value: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError('must be an ISO 8601 time or epoch milliseconds');
   return ms;
-}
-
-/** Drops undefined values so that optional filters are absent rather than undefined. */
-function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
 interface StoreOptions {

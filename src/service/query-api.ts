@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '../protocol/index.js';
 import type { ErrorName } from '../protocol/index.js';
-import { InvalidCursorError, MAX_PAGE_SIZE } from '../store/index.js';
+import { defined, InvalidCursorError, MAX_PAGE_SIZE } from '../store/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { QueryError, QueryParams } from './query-params.js';
 import { answerSyncRequest } from './sync-api.js';
@@ -27,11 +27,6 @@ function pageRequest(query: QueryParams): PageRequest {
   if (cursor !== undefined) page.cursor = cursor;
   if (order !== undefined) page.order = order;
   return page;
-}
-
-/** Drops undefined values: with exactOptionalPropertyTypes a filter field is either set or absent. */
-function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
 async function route(store: Store, path: string, query: QueryParams): Promise<ApiAnswer> {

@@ -1,3 +1,4 @@
+import { defined } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { Relay } from '../sync/relay.js';
 import type { QueryParams } from './query-params.js';
@@ -49,7 +50,7 @@ export async function answerSyncRequest(
     query.rejectUnknown();
     return {
       status: 200,
-      body: await store.listDeliveries({ ...page, ...(status ? { status } : {}), ...(sink ? { sink } : {}) }),
+      body: await store.listDeliveries(defined({ ...page, status, sink })),
     };
   }
   if (rest === 'replay' && method === 'POST') {
@@ -62,13 +63,7 @@ export async function answerSyncRequest(
     if (eventId === undefined && from === undefined && to === undefined && !dead) {
       return undefined;
     }
-    const replayed = await store.replay({
-      ...(sink !== undefined ? { sink } : {}),
-      ...(eventId !== undefined ? { eventId } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(dead ? { dead } : {}),
-    });
+    const replayed = await store.replay(defined({ sink, eventId, from, to, dead: dead || undefined }));
     relay?.wake();
     return { status: 200, body: { replayed } };
   }

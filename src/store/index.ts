@@ -4,3 +4,4 @@ export { openSqliteStore } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';
 export { redactDatabase } from './redact-database.js';
 export { InvalidCursorError } from './page-query.js';
+export { defined } from './defined.js';
