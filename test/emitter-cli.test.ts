@@ -165,6 +165,36 @@ describe('openim-hooks trigger', () => {
     assert.equal(server.requests.length, 2);
   });
 
+  test('--mode reliable: through the outbox and the relay, signed, with a stable event id', async () => {
+    const { out, exitCode } = await cli(
+      'trigger',
+      'group-chat',
+      '--group',
+      'g8',
+      '--url',
+      server.url,
+      '--mode',
+      'reliable',
+      '--queue-file',
+      join(dir, 'trigger-queue', 'outbox.db'),
+      '--body-hmac-secret',
+      'k1',
+    );
+    assert.equal(exitCode, 0);
+    assert.match(out, /^after {2}POST .*callbackAfterCreateGroupChatConversationsCommand/m);
+    assert.match(out, /result {3}continue/);
+    assert.equal(server.requests.length, 2);
+    const after = server.requests.find((r) =>
+      r.path.endsWith('callbackAfterCreateGroupChatConversationsCommand'),
+    );
+    const headers = after?.rawHeaders.map((h) => h.toLowerCase()) ?? [];
+    assert.match(after?.rawHeaders[headers.indexOf('openim-hooks-event-id') + 1] ?? '', /^evt_[0-9a-f]{32}$/);
+    assert.match(
+      after?.rawHeaders[headers.indexOf('x-openim-hooks-signature') + 1] ?? '',
+      /^v1=[0-9a-f]{64}$/,
+    );
+  });
+
   test('--data with a value OpenIM could never send is refused with the field named', async () => {
     const file = join(dir, 'wrong.json');
     writeFileSync(file, JSON.stringify({ conversationType: '3', groupId: 'g7' }));

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from '../src/emitter/index.js';
 import type { AfterCall, Emitter } from '../src/emitter/index.js';
-import { backoffDelayMs, openDurableQueue, reliableDelivery } from '../src/emitter/reliable/index.js';
+import { reliableDelivery } from '../src/emitter/reliable/index.js';
+import { openStore } from '../src/store/index.js';
+import { exponentialSchedule } from '../src/sync/backoff.js';
 import { SUCCESS, closedPort, startServer } from './emitter-servers.js';
 import type { CapturedRequest } from './emitter-servers.js';
 
@@ -45,33 +47,25 @@ async function delivered(call: AfterCall) {
   return call.delivered;
 }
 
+/** How many deliveries of the queue file are in each state. */
+async function deliveryCounts(file: string): Promise<Record<string, number>> {
+  const store = openStore(file);
+  try {
+    const counts: Record<string, number> = {};
+    for (const { status } of (await store.listDeliveries()).items) counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  } finally {
+    await store.close();
+  }
+}
+
 describe('backoff schedule (src/sync/backoff.ts)', () => {
-  test('exponential, capped, ±20 % jitter', () => {
-    assert.equal(
-      backoffDelayMs(1, { baseMs: 100 }, () => 0.5),
-      100,
-    );
-    assert.equal(
-      backoffDelayMs(3, { baseMs: 100 }, () => 0.5),
-      400,
-    );
-    assert.equal(
-      backoffDelayMs(1, { baseMs: 100 }, () => 0),
-      80,
-    );
-    assert.equal(
-      backoffDelayMs(1, { baseMs: 100 }, () => 1),
-      120,
-    );
-    assert.equal(
-      backoffDelayMs(30, { baseMs: 100, maxMs: 1000 }, () => 0.5),
-      1000,
-    );
-    for (let retry = 1; retry <= 12; retry += 1) {
-      const delay = backoffDelayMs(retry);
-      const nominal = Math.min(300_000, 500 * 2 ** (retry - 1));
-      assert.ok(delay >= nominal * 0.8 && delay <= nominal * 1.2, `retry ${retry}: ${delay}`);
-    }
+  test('exponential and capped; one delay per retry (the relay adds ±20 % jitter)', () => {
+    assert.deepEqual(exponentialSchedule(5, { baseMs: 100 }), [100, 200, 400, 800, 1600]);
+    assert.deepEqual(exponentialSchedule(4, { baseMs: 100, maxMs: 250 }), [100, 200, 250, 250]);
+    assert.deepEqual(exponentialSchedule(3, { baseMs: 10, factor: 3 }), [10, 30, 90]);
+    assert.deepEqual(exponentialSchedule(2), [500, 1000]);
+    assert.deepEqual(exponentialSchedule(0), []);
   });
 });
 
@@ -92,7 +86,7 @@ describe('reliable mode', () => {
       assert.equal(server.requests.length, 4);
       const ids = new Set(server.requests.map((r) => header(r, 'Openim-Hooks-Event-Id')));
       assert.equal(ids.size, 1);
-      assert.match([...ids][0] ?? '', /^[0-9a-f-]{36}$/);
+      assert.match([...ids][0] ?? '', /^evt_[0-9a-f]{32}$/, "the relay's event id");
       assert.equal(new Set(server.requests.map((r) => r.body.toString('utf8'))).size, 1);
       assert.ok(server.requests.every((r) => header(r, 'Operationid') === 'op-r1'));
     } finally {
@@ -112,9 +106,7 @@ describe('reliable mode', () => {
     } finally {
       await emitter.close();
     }
-    const queue = openDurableQueue(file);
-    assert.deepEqual(queue.counts(), { pending: 0, delivered: 0, dead: 1 });
-    queue.close();
+    assert.deepEqual(await deliveryCounts(file), { dead: 1 });
   });
 
   test('a JSON answer of the wrong shape is final: not retried', async () => {
@@ -124,6 +116,7 @@ describe('reliable mode', () => {
       const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g3' }, 'op-r3'));
       assert.equal(outcome.errorKind, 'response-type');
       assert.equal(server.requests.length, 1);
+      assert.equal(emitter.stats().dropped, 1, 'dead-lettered at once');
     } finally {
       await emitter.close();
       await server.close();
@@ -142,11 +135,42 @@ describe('reliable mode', () => {
       await up.drain();
       assert.equal(server.requests.length, 1);
       assert.equal(server.requests[0]?.json['groupId'], 'g4');
-      const queue = openDurableQueue(file);
-      assert.equal(queue.counts().delivered, 1);
-      queue.close();
     } finally {
       await up.close();
+      await server.close();
+    }
+    assert.deepEqual(await deliveryCounts(file), { delivered: 1 });
+  });
+
+  test('two equal callbacks are two events: the queue never takes one for a redelivery', async () => {
+    const server = await startServer((_request, res) => res.end(SUCCESS));
+    const emitter = reliableEmitter(server.url, queueFile());
+    try {
+      await delivered(await emitter.callAfter(AFTER, { groupId: 'g5' }, 'op-same'));
+      await delivered(await emitter.callAfter(AFTER, { groupId: 'g5' }, 'op-same'));
+      assert.equal(server.requests.length, 2);
+      assert.equal(new Set(server.requests.map((r) => header(r, 'Openim-Hooks-Event-Id'))).size, 2);
+    } finally {
+      await emitter.close();
+      await server.close();
+    }
+  });
+
+  test("each command's timeout of webhooks.yml bounds its attempts", async () => {
+    const server = await startServer((_request, res) => void setTimeout(() => res.end(SUCCESS), 1500));
+    const emitter = createEmitter({
+      config: resolveWebhooksConfig({
+        url: server.url,
+        callbacks: { afterCreateGroupChatConversations: { enable: true, timeout: 1 } },
+      }),
+      delivery: reliableDelivery({ file: queueFile(), maxAttempts: 1 }),
+    });
+    try {
+      const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g6' }, 'op-r6'));
+      assert.equal(outcome.errorKind, 'timeout');
+      assert.ok(outcome.durationMs >= 900 && outcome.durationMs < 1400, `${outcome.durationMs} ms`);
+    } finally {
+      await emitter.close();
       await server.close();
     }
   });

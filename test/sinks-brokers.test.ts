@@ -25,7 +25,8 @@ function makeEvent(): OutgoingEvent {
     operationID,
     payload: { content: '你好' },
   });
-  return { eventId, callbackCommand: COMMAND, operationID, receivedAt: Date.now(), body };
+  const rawBody = Buffer.from(JSON.stringify({ content: '你好' }));
+  return { eventId, callbackCommand: COMMAND, operationID, receivedAt: Date.now(), body, rawBody };
 }
 
 /** Rejects when `promise` has not settled within `ms`: a guard against hangs, not a measurement. */

@@ -186,11 +186,11 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Reliable mode's delivery; the SQLite driver is loaded only when asked for. */
-async function reliable(queueFile: string): Promise<AfterDeliveryFactory> {
+/** Reliable mode's delivery (the store and the relay); the SQLite driver is loaded only when asked for. */
+async function reliable(queueFile: string, workers?: number): Promise<AfterDeliveryFactory> {
   await mkdir(dirname(queueFile), { recursive: true });
   const { reliableDelivery } = await import('../emitter/reliable/index.js');
-  return reliableDelivery({ file: queueFile });
+  return reliableDelivery({ file: queueFile, ...(workers !== undefined ? { workers } : {}) });
 }
 
 /** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
@@ -280,7 +280,6 @@ async function runTrigger(
 }
 
 async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOutput): Promise<void> {
-  if (options.mode === 'reliable') await mkdir(dirname(options.queueFile), { recursive: true });
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const commands: readonly string[] = [
     'callbackAfterCreateSingleChatConversationsCommand',
@@ -295,8 +294,9 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     rate: options.rate,
     durationSeconds: options.duration,
     connections: options.connections,
-    mode: options.mode === 'reliable' ? 'reliable' : 'openim',
-    queueFile: options.queueFile,
+    ...(options.mode === 'reliable'
+      ? { delivery: await reliable(options.queueFile, options.connections) }
+      : {}),
     ...signing(options.bodyHmacSecret),
     command: command as NonNullable<LoadOptions['command']>,
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
@@ -347,12 +347,12 @@ export function registerEmitterCommands(
     .addOption(
       new Option(
         '--mode <mode>',
-        'openim: like OpenIM; reliable: durable queue, retries, failedContinue honoured',
+        'openim: like OpenIM; reliable: a durable outbox and the relay, retries, failedContinue honoured',
       )
         .choices(['openim', 'reliable'])
         .default('openim'),
     )
-    .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
+    .option('--queue-file <path>', "reliable mode's outbox (a SQLite file)", DEFAULT_QUEUE_FILE)
     .option(
       '--body-hmac-secret <secret>',
       "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
@@ -372,7 +372,7 @@ export function registerEmitterCommands(
     .requiredOption('--duration <seconds>', 'how long to schedule callbacks', positiveNumber)
     .option('--connections <n>', 'concurrent connections', positiveInteger, 8)
     .addOption(new Option('--mode <mode>', 'delivery mode').choices(['openim', 'reliable']).default('openim'))
-    .option('--queue-file <path>', 'SQLite queue of reliable mode', DEFAULT_QUEUE_FILE)
+    .option('--queue-file <path>', "reliable mode's outbox (a SQLite file)", DEFAULT_QUEUE_FILE)
     .option(
       '--body-hmac-secret <secret>',
       "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",

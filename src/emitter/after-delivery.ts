@@ -25,5 +25,14 @@ export interface AfterDelivery {
   close(): Promise<void>;
 }
 
-/** Builds a delivery around the emitter's post function. */
-export type AfterDeliveryFactory = (post: PostJob) => AfterDelivery;
+/** Where after-callbacks go: the webhooks `url`, and each command's effective timeout (webhooks.yml). */
+export interface DeliveryTarget {
+  readonly url: string;
+  timeoutMs(command: string): number;
+}
+
+/**
+ * Builds a delivery around the emitter's post function. The target matters to a delivery that posts jobs it did
+ * not receive in this run (reliable mode's pending callbacks of an earlier run).
+ */
+export type AfterDeliveryFactory = (post: PostJob, target: DeliveryTarget) => AfterDelivery;

@@ -74,7 +74,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     }).then(count);
   }
 
-  const delivery = (options.delivery ?? openimDelivery(options.queue))(post);
+  const delivery = (options.delivery ?? openimDelivery(options.queue))(post, {
+    url: config.url,
+    timeoutMs: (command) => effectiveTimeoutMs(callbackConfigOf(config, command).timeout),
+  });
 
   return {
     config,

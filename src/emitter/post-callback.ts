@@ -15,6 +15,11 @@ export interface PostRequest {
   readonly agent?: Agent;
   /** Extra headers after OpenIM's, as [name, value, ...]. */
   readonly extraHeaders?: readonly string[];
+  /**
+   * Follow redirects as Go's client does (default true). A relay sink behind the SSRF guard answers false: a
+   * redirect must not lead it to an address the guard never checked; the 3xx is then the answer.
+   */
+  readonly followRedirects?: boolean;
 }
 
 /** Go's client gives up after 10 redirects. */
@@ -56,7 +61,7 @@ export async function postCallback(request: PostRequest): Promise<PostResult> {
     if (!result.ok && result.reusedSocket && result.kind === 'connection-reset' && result.status === null) {
       result = await exchangeOnce(exchange);
     }
-    const next = redirected(exchange, result);
+    const next = request.followRedirects === false ? undefined : redirected(exchange, result);
     if (next === undefined) return strip(result);
     // Go refuses the redirect once 10 requests were made (`len(via) >= 10`).
     if (redirects + 1 >= MAX_REDIRECTS) {

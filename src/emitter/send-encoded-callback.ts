@@ -21,6 +21,8 @@ export interface SendEncodedCallbackOptions {
   readonly agent?: Agent;
   /** Extra headers after OpenIM's, as [name, value, ...]. */
   readonly extraHeaders?: readonly string[];
+  /** Default true, as Go's client (see PostRequest). */
+  readonly followRedirects?: boolean;
 }
 
 /** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
@@ -35,6 +37,7 @@ export async function sendEncodedCallback(options: SendEncodedCallbackOptions): 
     timeoutMs: options.timeoutMs,
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+    ...(options.followRedirects !== undefined ? { followRedirects: options.followRedirects } : {}),
   });
   const base = { command, kind, target, operationID, requestBody, durationMs: posted.durationMs };
   if (!posted.ok) {

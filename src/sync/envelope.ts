@@ -27,5 +27,6 @@ export function toOutgoingEvent(event: OutboxEvent): OutgoingEvent {
     operationID: event.operationID,
     receivedAt: event.receivedAt,
     body,
+    rawBody: event.rawBody,
   };
 }

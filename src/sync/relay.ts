@@ -5,7 +5,7 @@ import type { Outbox, OutboxDelivery, Settlement } from '../store/index.js';
 import { toOutgoingEvent } from './envelope.js';
 import { nextAttemptDelay, withJitter } from './retry-schedule.js';
 import { messageOf } from './sink.js';
-import type { AttemptResult, Sink } from './sink.js';
+import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
 
 export interface RelaySink {
   sink: Sink;
@@ -32,7 +32,9 @@ export interface SinkStatus {
 
 export interface RelayObserver {
   /** One attempt ended; `lagMs` is from reception to this attempt's end. */
-  attempt(sink: string, outcome: AttemptResult['kind'], lagMs: number): void;
+  attempt?(sink: string, outcome: AttemptResult['kind'], lagMs: number): void;
+  /** The outcome of an attempt is committed to the outbox; `eventId` is the id the sink saw (`evt_…`). */
+  settled?(sink: string, eventId: string, outcome: Settlement['outcome']): void;
 }
 
 export interface RelayOptions {
@@ -209,17 +211,20 @@ class Lane {
     const { sink, schedule } = this.config;
     const { deliveryId } = delivery;
     let settlement: Settlement = { deliveryId, outcome: 'released' };
+    let sent: OutgoingEvent | undefined;
     try {
       const event = await this.options.outbox.loadEvent(delivery.eventId);
       if (!event) throw new Error(`delivery ${deliveryId}: event ${delivery.eventId} is missing`);
-      const result = await sink.deliver(toOutgoingEvent(event));
+      sent = toOutgoingEvent(event);
+      const result = await sink.deliver(sent);
       const at = Date.now();
-      this.options.observer?.attempt(sink.name, result.kind, at - event.receivedAt);
+      this.options.observer?.attempt?.(sink.name, result.kind, at - event.receivedAt);
       settlement = this.settlementOf(delivery, result, at, schedule);
     } finally {
       // Always ends the lease, so that nothing waits for it to expire (a release keeps attempts and due time).
       await this.options.outbox.settleDeliveries([settlement]);
     }
+    if (sent) this.options.observer?.settled?.(sink.name, sent.eventId, settlement.outcome);
     return settlement;
   }
 
@@ -240,6 +245,9 @@ class Lane {
         if (delay === undefined) return { deliveryId, outcome: 'dead', at, error: result.error };
         return { deliveryId, outcome: 'retry', at, nextAttemptAt: at + delay, error: result.error };
       }
+      case 'undeliverable':
+        this.noteError(`event ${delivery.eventId}: ${result.error}`);
+        return { deliveryId, outcome: 'dead', at, error: result.error };
       case 'unavailable':
         // The broker is down, not this event: keep its attempts, pause the whole lane (1 s doubling to 15 s). The
         // attempts in flight when it went down all fail together: they count as one outage, not as many.

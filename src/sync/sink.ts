@@ -8,6 +8,8 @@ export interface OutgoingEvent {
   readonly receivedAt: number;
   /** The envelope's JSON text (see envelope.ts). */
   readonly body: string;
+  /** The callback's body exactly as received, for sinks that re-post the callback itself (openim-format-sink.ts). */
+  readonly rawBody: Uint8Array;
 }
 
 /**
@@ -15,17 +17,19 @@ export interface OutgoingEvent {
  * - `delivered`: the sink confirmed (2xx, PubAck, XADD id);
  * - `failed`: this event's attempt failed; it is retried on the schedule (`retryAfterMs` if the sink asked for a delay);
  * - `unavailable`: the sink itself is down (broker unreachable): the event keeps its attempts, the sink backs off;
- * - `gone`: the endpoint asked never to be called again (HTTP 410): the sink is disabled.
+ * - `gone`: the endpoint asked never to be called again (HTTP 410): the sink is disabled;
+ * - `undeliverable`: the endpoint answered in a way no retry will change: the delivery is dead-lettered at once.
  */
 export type AttemptResult =
   | { readonly kind: 'delivered' }
   | { readonly kind: 'failed'; readonly error: string; readonly retryAfterMs?: number }
   | { readonly kind: 'unavailable'; readonly error: string }
-  | { readonly kind: 'gone'; readonly error: string };
+  | { readonly kind: 'gone'; readonly error: string }
+  | { readonly kind: 'undeliverable'; readonly error: string };
 
 export interface Sink {
   readonly name: string;
-  readonly kind: 'http' | 'nats' | 'redis';
+  readonly kind: 'http' | 'openim' | 'nats' | 'redis';
   /** Where it delivers, without credentials (for logs and the API). */
   readonly target: string;
   deliver(event: OutgoingEvent): Promise<AttemptResult>;

@@ -1,3 +1,4 @@
+import type { AfterDeliveryFactory } from '../after-delivery.js';
 import type { CallbackErrorKind } from '../callback-error-kind.js';
 
 export interface LoadOptions {
@@ -8,12 +9,11 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   /** Concurrent connections, each with one callback in flight at a time (OpenIM: 2 per process). */
   readonly connections: number;
-  /** `openim` (default): OpenIM's in-memory queue; `reliable`: the durable, retrying queue in `queueFile`. */
-  readonly mode?: 'openim' | 'reliable';
-  /** SQLite file of reliable mode's queue. */
-  readonly queueFile?: string;
-  /** Reliable mode: attempts per callback before giving up. Default 10. */
-  readonly maxAttempts?: number;
+  /**
+   * How callbacks travel. Default: OpenIM's in-memory queue with `connections` workers, `slots` and `pushWaitMs`;
+   * `reliableDelivery({ file, workers: connections })` of `openim-hooks/emitter/reliable` for the durable, retrying one.
+   */
+  readonly delivery?: AfterDeliveryFactory;
   /** Default: the single chat after-callback; each callback is a new conversation. */
   readonly command?:
     | 'callbackAfterCreateSingleChatConversationsCommand'

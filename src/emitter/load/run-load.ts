@@ -1,6 +1,6 @@
 import { build } from 'hdr-histogram-js';
 import { encodeGoJson, fieldsOf } from '../../protocol/index.js';
-import type { AfterDeliveryFactory, AfterJob } from '../after-delivery.js';
+import type { AfterJob } from '../after-delivery.js';
 import type { CallbackErrorKind } from '../callback-error-kind.js';
 import type { CallbackOutcome } from '../callback-outcome.js';
 import { callbackUrl } from '../callback-url.js';
@@ -12,24 +12,6 @@ import { sendEncodedCallback } from '../send-encoded-callback.js';
 import { latencySummary } from './latency-summary.js';
 import { loadPayload } from './load-payload.js';
 import type { LoadOptions, LoadReport } from './load-types.js';
-
-async function deliveryFor(options: LoadOptions): Promise<AfterDeliveryFactory> {
-  if ((options.mode ?? 'openim') === 'openim') {
-    return openimDelivery({
-      workers: options.connections,
-      slots: options.slots ?? 100,
-      pushWaitMs: options.pushWaitMs ?? 3000,
-    });
-  }
-  if (options.queueFile === undefined) throw new RangeError('reliable mode needs a queue file');
-  // Loaded only when asked for: the SQLite driver is not needed otherwise.
-  const { reliableDelivery } = await import('../reliable/index.js');
-  return reliableDelivery({
-    file: options.queueFile,
-    workers: options.connections,
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-  });
-}
 
 /**
  * Open-loop load as OpenIM produces it: callbacks are scheduled at `rate` whatever the receiver does and handed to
@@ -46,7 +28,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   if (!(rate > 0) || !(durationSeconds > 0) || !(connections >= 1)) {
     throw new RangeError('rate and duration must be positive, connections at least 1');
   }
-  const mode = options.mode ?? 'openim';
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
   const fields = fieldsOf(command);
   const timeoutMs = effectiveTimeoutMs(options.timeoutSeconds ?? 5);
@@ -90,7 +71,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     return outcome;
   };
-  const delivery = (await deliveryFor(options))(post);
+  const delivery = (
+    options.delivery ??
+    openimDelivery({
+      workers: connections,
+      slots: options.slots ?? 100,
+      pushWaitMs: options.pushWaitMs ?? 3000,
+    })
+  )(post, { url, timeoutMs: () => timeoutMs });
 
   const finish = (outcome: CallbackOutcome, due: number, warmup: boolean): void => {
     const now = performance.now();
@@ -168,7 +156,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const measured = Math.max(0, scheduled - warmupTotal);
   return {
     target: callbackUrl(url, command),
-    mode,
+    mode: delivery.mode,
     requestedRate: rate,
     durationSeconds,
     connections,

@@ -1,7 +1,6 @@
-export * from './durable-queue.js';
-export * from './open-durable-queue.js';
-export * from './is-retryable.js';
+/**
+ * Reliable mode of the emitter: a composition of the emitter, the store and the sync relay (it may import all three,
+ * like the service). A separate entry point, so that `openim-hooks/emitter` never loads a database driver.
+ */
 export * from './reliable-delivery.js';
-export { backoffDelayMs, exponentialSchedule, nominalBackoffMs } from '../../sync/backoff.js';
 export type { BackoffOptions } from '../../sync/backoff.js';
-export * from './openim-format-sink.js';

@@ -1,170 +1,160 @@
-import { randomUUID } from 'node:crypto';
-import { backoffDelayMs } from '../../sync/backoff.js';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { findCommand, isConversationCommand } from '../../protocol/index.js';
+import type { AcceptedCallback, ConversationCallback } from '../../protocol/index.js';
+import { openStore } from '../../store/index.js';
+import { exponentialSchedule } from '../../sync/backoff.js';
 import type { BackoffOptions } from '../../sync/backoff.js';
-import type { AfterDeliveryFactory } from '../after-delivery.js';
-import type { AfterCall } from '../emitter-types.js';
+import { sinkEventId } from '../../sync/envelope.js';
+import { openimFormatSink } from '../../sync/openim-format-sink.js';
+import { startRelay } from '../../sync/relay.js';
+import type { AfterDeliveryFactory, AfterJob } from '../after-delivery.js';
 import type { CallbackOutcome } from '../callback-outcome.js';
-import type { NewQueuedCallback, QueuedCallback, Settlement } from './durable-queue.js';
-import { isRetryable } from './is-retryable.js';
-import { openDurableQueue } from './open-durable-queue.js';
+import { GO_CLIENT_TIMEOUT_MS } from '../effective-timeout.js';
 
 export interface ReliableDeliveryOptions {
-  /** The SQLite file of the queue; pending callbacks of an earlier run are delivered first. */
+  /**
+   * The queue: a store database (a SQLite file, or a `postgres://` URL), whose outbox has one sink, the target.
+   * Pending callbacks of an earlier run go out first.
+   */
   readonly file: string;
-  /** Concurrent posts. Default 2, as OpenIM. */
+  /** Concurrent posts (each from a different conversation). Default 2, as OpenIM. */
   readonly workers?: number;
-  /** Attempts before giving up on a callback (it is then kept as `dead`). Default 10. */
+  /** Attempts before giving up on a callback (it is then dead-lettered). Default 10. */
   readonly maxAttempts?: number;
+  /** The delays between attempts; the relay adds ±20 % jitter. Default from 500 ms, doubling, at most 5 min. */
   readonly backoff?: BackoffOptions;
-  /** Header carrying the stable event id. Default `Openim-Hooks-Event-Id`. */
+  /** Header carrying the stable event id (`evt_…`). Default `Openim-Hooks-Event-Id`. */
   readonly eventIdHeader?: string;
 }
 
+/** The outbox's one sink: where the webhooks `url` points. */
+const TARGET_SINK = 'target';
+
+/** Longer than any attempt can last (OpenIM's client gives up after 15 s), so that no lease expires mid-attempt. */
+const LEASE_MS = GO_CLIENT_TIMEOUT_MS + 5_000;
+
+/** What the store records of an after-callback the emitter issues. */
+function toAccepted(job: AfterJob, idempotencyKey: string): AcceptedCallback {
+  const info = findCommand(job.command);
+  if (!info) throw new RangeError(`${job.command} is not an OpenIM callback command`);
+  const requestBody = job.requestBody; // read once: the load generator encodes it on each read
+  const payload = JSON.parse(requestBody) as Record<string, unknown>;
+  return {
+    command: info.command,
+    kind: info.kind,
+    operationID: job.operationID,
+    receivedAt: Date.now(),
+    idempotencyKey,
+    rawBody: Buffer.from(requestBody, 'utf8'),
+    payload,
+    // Conversation callbacks go out in order per conversation, as the relay orders them.
+    conversation: isConversationCommand(info.command) ? (payload as unknown as ConversationCallback) : null,
+    warnings: [],
+  };
+}
+
 /**
- * Reliable mode, better than OpenIM where OpenIM is weak: each after-callback is committed to a SQLite queue before
- * it counts as accepted, posted with a stable event id, and retried with exponential backoff and ±20 % jitter on a
- * network error, a timeout, a non-2xx status or a body that is not JSON. Nothing is dropped for lack of room.
- * Submissions and outcomes of one event-loop turn share one commit (group commit), so durability costs one fsync
- * per batch, not per callback.
+ * Reliable mode, better than OpenIM where OpenIM is weak, with the project's one retry engine: each after-callback
+ * is recorded in a store (its outbox row in the same fsync'd commit) before it counts as accepted, and the sync
+ * relay delivers it through the OpenIM-format sink: byte for byte as OpenIM posts it, with a stable event id,
+ * retried with exponential backoff and jitter on a network error, a timeout, a non-2xx status or a body that is
+ * not JSON, dead-lettered after the last attempt. Nothing is dropped for lack of room.
  *
  * @example
  * createEmitter({ config, delivery: reliableDelivery({ file: './data/emitter-outbox.db' }) });
  */
 export function reliableDelivery(options: ReliableDeliveryOptions): AfterDeliveryFactory {
-  return (post) => {
-    const queue = openDurableQueue(options.file);
-    const workers = options.workers ?? 2;
-    const maxAttempts = options.maxAttempts ?? 10;
-    const header = options.eventIdHeader ?? 'Openim-Hooks-Event-Id';
-    const waiting = new Map<number, (outcome: CallbackOutcome) => void>();
-    const toInsert: {
-      item: NewQueuedCallback;
-      accept: (call: AfterCall) => void;
-      refuse: (e: unknown) => void;
-    }[] = [];
-    const toSettle: { settlement: Settlement; outcome: CallbackOutcome; final: boolean }[] = [];
+  return (post, target) => {
+    const store = openStore(options.file, { sinks: [{ name: TARGET_SINK, commands: null }] });
+    /** By event id: who waits for the final outcome, and the outcome of the latest attempt. */
+    const waiting = new Map<string, (outcome: CallbackOutcome) => void>();
+    const latest = new Map<string, CallbackOutcome>();
     let idleWaiters: (() => void)[] = [];
-    let flushScheduled = false;
-    let running = 0;
+    let recording = 0;
     let lost = 0;
     let closed = false;
-    let timer: NodeJS.Timeout | undefined;
 
-    /** Group commit: everything submitted or settled during this turn of the event loop, in one transaction. */
-    function flush(): void {
-      flushScheduled = false;
-      if (toInsert.length === 0 && toSettle.length === 0) return;
-      const inserts = toInsert.splice(0);
-      const settles = toSettle.splice(0);
-      let added: QueuedCallback[];
-      try {
-        added = queue.commit(
-          inserts.map((i) => i.item),
-          settles.map((s) => s.settlement),
-        );
-      } catch (error) {
-        for (const insert of inserts) insert.refuse(error);
-        return;
-      }
-      added.forEach((item, i) => {
-        const delivered = new Promise<CallbackOutcome>((resolve) => waiting.set(item.id, resolve));
-        inserts[i]?.accept({ queued: true, delivered });
-      });
-      for (const { settlement, outcome, final } of settles) {
-        if (!final) continue;
-        waiting.get(settlement.id)?.(outcome);
-        waiting.delete(settlement.id);
-      }
+    /** Wakes `drain` once nothing is being recorded and nothing is pending in the outbox. */
+    async function checkIdle(): Promise<void> {
+      if (closed || recording > 0 || idleWaiters.length === 0) return;
+      if ((await store.sinkBacklog(TARGET_SINK)).pending > 0) return;
+      const wake = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of wake) resolve();
     }
 
-    function scheduleFlush(): void {
-      if (flushScheduled || closed) return;
-      flushScheduled = true;
-      setImmediate(() => {
-        flush();
-        pump();
-      });
-    }
+    const sink = openimFormatSink({
+      name: TARGET_SINK,
+      url: target.url,
+      timeoutMs: target.timeoutMs,
+      // The user points the emitter at a server of theirs, most often on loopback.
+      allowPrivate: true,
+      ...(options.eventIdHeader !== undefined ? { eventIdHeader: options.eventIdHeader } : {}),
+      post: async (job, headers, event) => {
+        const outcome = await post(job, headers);
+        latest.set(event.eventId, outcome);
+        return outcome;
+      },
+    });
+    const relay = startRelay({
+      outbox: store,
+      logger: pino({ level: 'silent' }),
+      sinks: [
+        {
+          sink,
+          schedule: exponentialSchedule((options.maxAttempts ?? 10) - 1, options.backoff),
+          concurrency: options.workers ?? 2,
+          leaseMs: LEASE_MS,
+        },
+      ],
+      observer: {
+        settled(_sink, eventId, outcome) {
+          if (outcome !== 'delivered' && outcome !== 'dead') return;
+          if (outcome === 'dead') lost += 1;
+          const last = latest.get(eventId);
+          latest.delete(eventId);
+          if (last) waiting.get(eventId)?.(last);
+          waiting.delete(eventId);
+          void checkIdle();
+        },
+      },
+    });
 
-    function settle(item: QueuedCallback, outcome: CallbackOutcome): void {
-      const attempts = item.attempts + 1;
-      const retryable = isRetryable(outcome);
-      const error = outcome.errorMessage ?? `status ${outcome.status ?? 'none'}`;
-      if (!retryable && outcome.result !== 'error') {
-        toSettle.push({
-          settlement: { id: item.id, state: 'delivered', status: outcome.status },
-          outcome,
-          final: true,
-        });
-      } else if (!retryable || attempts >= maxAttempts) {
-        lost += 1;
-        toSettle.push({ settlement: { id: item.id, state: 'dead', error }, outcome, final: true });
-      } else {
-        const nextAttemptAt = Date.now() + backoffDelayMs(attempts, options.backoff);
-        toSettle.push({
-          settlement: { id: item.id, state: 'retry', nextAttemptAt, error },
-          outcome,
-          final: false,
-        });
-      }
-      scheduleFlush();
-    }
-
-    function pump(): void {
-      if (closed) return;
-      clearTimeout(timer);
-      timer = undefined;
-      const free = workers - running;
-      for (const item of free > 0 ? queue.claimDue(Date.now(), free) : []) {
-        running += 1;
-        const job = {
-          command: item.command,
-          requestBody: item.requestBody,
-          operationID: item.operationID,
-          timeoutMs: item.timeoutMs,
-        };
-        void post(job, [header, item.eventId]).then((outcome) => {
-          running -= 1;
-          settle(item, outcome);
-        });
-      }
-      const next = queue.nextDueAt();
-      if (running === 0 && next === undefined && toInsert.length === 0 && toSettle.length === 0) {
-        const wake = idleWaiters;
-        idleWaiters = [];
-        for (const resolve of wake) resolve();
-        return;
-      }
-      if (running < workers && next !== undefined) {
-        timer = setTimeout(pump, Math.max(1, Math.min(next - Date.now(), 1000)));
-      }
-    }
-
-    setImmediate(pump);
     return {
       mode: 'reliable',
-      submit(job) {
-        if (closed) return Promise.resolve({ queued: false, reason: 'dropped' });
-        return new Promise<AfterCall>((accept, refuse) => {
-          toInsert.push({ item: { ...job, eventId: randomUUID() }, accept, refuse });
-          scheduleFlush();
-        });
+      async submit(job) {
+        if (closed) return { queued: false, reason: 'dropped' };
+        // Every callback the emitter issues is a new event, even with the bytes and operationID of an earlier one:
+        // a random key, not the receiver's content hash, so the store never takes it for a redelivery.
+        const callback = toAccepted(job, randomBytes(32).toString('hex'));
+        const eventId = sinkEventId(callback.idempotencyKey);
+        const delivered = new Promise<CallbackOutcome>((resolve) => waiting.set(eventId, resolve));
+        recording += 1;
+        try {
+          await store.record(callback);
+        } catch (error) {
+          waiting.delete(eventId);
+          throw error;
+        } finally {
+          recording -= 1;
+        }
+        relay.wake();
+        return { queued: true, delivered };
       },
       lost: () => lost,
       drain() {
-        const idle =
-          running === 0 && toInsert.length === 0 && toSettle.length === 0 && queue.nextDueAt() === undefined;
-        if (idle) return Promise.resolve();
-        return new Promise<void>((resolve) => idleWaiters.push(resolve));
+        const idle = new Promise<void>((resolve) => idleWaiters.push(resolve));
+        void checkIdle();
+        return idle;
       },
       async close() {
         closed = true;
-        clearTimeout(timer);
-        // Attempts in flight end within their timeout (at most 15 s); their outcome is written back first.
-        while (running > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-        flush();
+        // Attempts in flight end within their timeout (at most 15 s) and are written back; the rest stays pending.
+        await relay.stop();
+        await store.close();
         for (const wake of idleWaiters) wake();
-        queue.close();
+        idleWaiters = [];
       },
     };
   };
