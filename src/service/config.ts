@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { parseSinkConfig, parseSinkFlag, SinkConfigError } from '../sync/sink-config.js';
+import {
+  isOpenimFormatUrl,
+  OPENIM_FORMAT_UNSIGNED,
+  parseSinkConfig,
+  parseSinkFlag,
+  SinkConfigError,
+} from '../sync/sink-config.js';
 import type { SinkConfig } from '../sync/sink-config.js';
 
 /** Everything `openim-hooks serve` needs, resolved once: flags, then OPENIM_HOOKS_* variables, then file, then defaults. */
@@ -271,6 +277,7 @@ function withSinkSecrets(sinks: SinkConfig[], secrets: string[]): SinkConfig[] {
     const [name, secret] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
     const sink = sinks.find((s) => s.name === name);
     if (!sink) throw new ConfigError(`sinkSecrets: no sink named ${JSON.stringify(name)}`);
+    if (isOpenimFormatUrl(sink.url)) throw new ConfigError(`sinkSecrets: ${name}: ${OPENIM_FORMAT_UNSIGNED}`);
     if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret))
       throw new ConfigError(`sinkSecrets: ${name}'s secret must look like whsec_<base64>`);
     sink.secrets = [...(sink.secrets ?? []), secret];

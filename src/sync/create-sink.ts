@@ -1,4 +1,6 @@
 import { createHttpSink } from './http-sink.js';
+import { openimFormatSink } from './openim-format-sink.js';
+import { isOpenimFormatUrl } from './sink-config.js';
 import type { SinkConfig } from './sink-config.js';
 import type { Sink, SinkWarnings } from './sink.js';
 
@@ -11,6 +13,14 @@ export async function createSink(
   allowPrivate: boolean,
   logger: SinkWarnings,
 ): Promise<Sink> {
+  if (isOpenimFormatUrl(config.url)) {
+    return openimFormatSink({
+      name: config.name,
+      url: config.url.slice('openim+'.length),
+      allowPrivate,
+      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    });
+  }
   const scheme = new URL(config.url).protocol;
   if (scheme === 'http:' || scheme === 'https:') {
     return createHttpSink({

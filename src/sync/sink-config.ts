@@ -4,13 +4,16 @@ import { DEFAULT_RETRY_SCHEDULE_MS, parseDuration } from './retry-schedule.js';
 /** One sink as configured: a name, where it delivers, what it takes, how it retries. */
 export interface SinkConfig {
   name: string;
-  /** `http(s)://…`, `nats://…` or `redis://…`: the scheme picks the kind. */
+  /**
+   * `http(s)://…` (the envelope, signed), `openim+http(s)://…` (the callback re-posted as OpenIM posts it, to
+   * `base + "/" + command`), `nats://…` or `redis://…`: the scheme picks the kind.
+   */
   url: string;
   /** Only these commands; absent = every command. */
   commands?: string[];
   /** HTTP: Standard Webhooks secrets (`whsec_…`), several during a rotation. */
   secrets?: string[];
-  /** HTTP: per attempt, ms. Default 15 s. */
+  /** HTTP and OpenIM-format: per attempt, ms. Default 15 s. */
   timeoutMs?: number;
   /**
    * How long a delivery this instance claimed stays its own before another instance may take it (when this one
@@ -47,6 +50,15 @@ function stringList(where: string, key: string, value: unknown): string[] | unde
   return value as string[];
 }
 
+/** `openim+http(s)://`: the sink re-posts callbacks as OpenIM does (openim-format-sink.ts). */
+export function isOpenimFormatUrl(url: string): boolean {
+  return /^openim\+https?:\/\//.test(url);
+}
+
+/** Why an OpenIM-format sink takes no secrets. */
+export const OPENIM_FORMAT_UNSIGNED =
+  'secrets sign the envelope of http(s):// sinks; an openim+ sink posts exactly what OpenIM posts, unsigned';
+
 /** Reads one sink of the config file (or of `--sink NAME=URL`), naming the sink and the key at fault on error. */
 export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -56,8 +68,8 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (typeof name !== 'string' || !NAME.test(name))
     fail(`#${index + 1}`, 'name must be 1-64 letters, digits, _ . -');
   const url = entry['url'];
-  if (typeof url !== 'string' || !/^(https?|nats|redis|rediss):\/\//.test(url))
-    fail(name, 'url must be http(s)://, nats:// or redis://');
+  if (typeof url !== 'string' || !/^(https?|openim\+https?|nats|redis|rediss):\/\//.test(url))
+    fail(name, 'url must be http(s)://, openim+http(s)://, nats:// or redis://');
   const known = [
     'name',
     'url',
@@ -82,6 +94,7 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   const secrets = stringList(name, 'secrets', entry['secrets']);
   if (secrets?.some((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s)))
     fail(name, 'secrets must look like whsec_<base64>');
+  if (secrets && isOpenimFormatUrl(url)) fail(name, OPENIM_FORMAT_UNSIGNED);
   const schedule = entry['retrySchedule'];
   if (schedule !== undefined && !Array.isArray(schedule))
     fail(name, 'retrySchedule must be a list of durations');
