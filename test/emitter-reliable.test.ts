@@ -7,7 +7,7 @@ import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from
 import type { AfterCall, Emitter } from '../src/emitter/index.js';
 import { reliableDelivery } from '../src/emitter/reliable/index.js';
 import { openStore } from '../src/store/index.js';
-import { exponentialSchedule } from '../src/sync/backoff.js';
+import { exponentialSchedule } from '../src/sync/exponential-schedule.js';
 import { SUCCESS, closedPort, startServer } from './emitter-servers.js';
 import type { CapturedRequest } from './emitter-servers.js';
 
@@ -59,7 +59,7 @@ async function deliveryCounts(file: string): Promise<Record<string, number>> {
   }
 }
 
-describe('backoff schedule (src/sync/backoff.ts)', () => {
+describe('exponential schedule (src/sync/exponential-schedule.ts)', () => {
   test('exponential and capped; one delay per retry (the relay adds ±20 % jitter)', () => {
     assert.deepEqual(exponentialSchedule(5, { baseMs: 100 }), [100, 200, 400, 800, 1600]);
     assert.deepEqual(exponentialSchedule(4, { baseMs: 100, maxMs: 250 }), [100, 200, 250, 250]);

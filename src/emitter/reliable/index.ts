@@ -3,4 +3,4 @@
  * like the service). A separate entry point, so that `openim-hooks/emitter` never loads a database driver.
  */
 export * from './reliable-delivery.js';
-export type { BackoffOptions } from '../../sync/backoff.js';
+export type { BackoffOptions } from '../../sync/exponential-schedule.js';
