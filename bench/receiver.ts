@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: the receiver (durable SQLite recording) against the ceiling (a bare node:http server that only
- * parses and answers), in the same run, over loopback, driven by wrk with unique callbacks.
- *   BENCH_SECONDS   duration of each run (default 10)
+ * `npm run bench`: the receiver against the ceiling (a bare node:http server that only parses and answers), in the
+ * same run, over loopback, driven by wrk with unique callbacks (bench/unique-callbacks.lua): SQLite (the default),
+ * PostgreSQL with one receiver, and PostgreSQL with three receivers on one database (wrk's threads spread over them,
+ * as a load balancer would). PostgreSQL is Debian's, started here in a temp dir on a free port with fsync on.
+ *   BENCH_SECONDS      duration of each run (default 10)
  *   BENCH_CONNECTIONS  connections of the throughput runs (default 64)
+ *   BENCH_TARGETS      comma-separated subset of: ceiling, sqlite, postgres-1, postgres-3 (default all)
  */
 import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -10,11 +13,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPostgres } from '../test/helpers/postgres.js';
+import type { PostgresServer } from '../test/helpers/postgres.js';
 import { freePort, memoryOf, spawnNode, stopProcess, waitForHttp } from './lib/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const chosen = process.env['BENCH_TARGETS']?.split(',');
 const PATH = '/callbackExample/callbackAfterCreateSingleChatConversationsCommand';
 
 interface WrkResult {
@@ -24,22 +30,24 @@ interface WrkResult {
   latencyUs: { p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
-function wrk(url: string, wrkConnections: number, delayMs: number): WrkResult {
+/** One wrk run; with several ports, wrk's threads take them in turn (one thread per port). */
+function wrk(ports: number[], wrkConnections: number, delayMs: number): WrkResult {
+  const threads = ports.length;
   const output = execFileSync(
     'wrk',
     [
-      '-t1',
-      `-c${wrkConnections}`,
+      `-t${threads}`,
+      `-c${Math.max(threads, wrkConnections - (wrkConnections % threads))}`,
       `-d${seconds}s`,
       '--timeout',
       '5s',
       '-s',
       join(root, 'bench/unique-callbacks.lua'),
-      url,
+      `http://127.0.0.1:${ports[0]}${PATH}`,
       '--',
       String(delayMs),
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', env: { ...process.env, BENCH_PORTS: ports.join(',') } },
   );
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`wrk printed no result:\n${output}`);
@@ -48,31 +56,56 @@ function wrk(url: string, wrkConnections: number, delayMs: number): WrkResult {
 
 interface Target {
   name: string;
-  start(port: number): ChildProcess;
-  readyUrl(port: number): string;
+  key: string;
+  instances: number;
+  start(port: number, instance: number): ChildProcess;
+  readyPath: string;
+  /** Fresh storage for the next run of this target. */
+  reset?(run: number): Promise<void>;
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'openim-hooks-bench-'));
+let postgres: PostgresServer | undefined;
+let database = '';
+
+const serve = (databaseUrl: string, port: number) =>
+  spawnNode([join(root, 'bin/openim-hooks.js'), 'serve', '--port', String(port), '--database', databaseUrl], {
+    // Three receivers on one host need a spool file each (see docs/deployment.md).
+    env: { ...process.env, OPENIM_HOOKS_SPOOL: join(tempDir, `spool-${port}.db`) },
+  });
+
+const postgresTarget = (instances: number): Target => ({
+  name: `openim-hooks serve x${instances} (PostgreSQL, durable)`,
+  key: `postgres-${instances}`,
+  instances,
+  start: (port) => serve(database, port),
+  readyPath: '/healthz',
+  async reset(run) {
+    postgres ??= await startPostgres();
+    database = await postgres.createDatabase(`bench_${instances}_${run}`);
+    // Apply the migrations once, before several receivers race to.
+    execFileSync(process.execPath, [join(root, 'bin/openim-hooks.js'), 'migrate', '--database', database]);
+  },
+});
+
 const targets: Target[] = [
   {
     name: 'ceiling (bare node:http, parse + answer)',
+    key: 'ceiling',
+    instances: 1,
     start: (port) => spawnNode(['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(port)]),
-    readyUrl: (port) => `http://127.0.0.1:${port}/`,
+    readyPath: '/',
   },
   {
     name: 'openim-hooks serve (SQLite, durable)',
-    start: (port) =>
-      spawnNode([
-        join(root, 'bin/openim-hooks.js'),
-        'serve',
-        '--port',
-        String(port),
-        '--database',
-        join(tempDir, `bench-${port}.db`),
-      ]),
-    readyUrl: (port) => `http://127.0.0.1:${port}/healthz`,
+    key: 'sqlite',
+    instances: 1,
+    start: (port) => serve(join(tempDir, `bench-${port}.db`), port),
+    readyPath: '/healthz',
   },
-];
+  postgresTarget(1),
+  postgresTarget(3),
+].filter((target) => !chosen || chosen.includes(target.key));
 
 interface Row {
   target: string;
@@ -83,17 +116,26 @@ interface Row {
   p999ms: number;
   maxms: number;
   errors: number;
+  /** Summed over the target's processes. */
   rssMiB: number;
   peakRssMiB: number;
 }
 
+let runs = 0;
+
 async function measure(target: Target, load: string, wrkConnections: number, delayMs: number): Promise<Row> {
-  const port = await freePort();
-  const child = target.start(port);
+  await target.reset?.((runs += 1));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
   try {
-    await waitForHttp(target.readyUrl(port));
-    const result = wrk(`http://127.0.0.1:${port}${PATH}`, wrkConnections, delayMs);
-    const memory = memoryOf(child.pid ?? 0);
+    for (let i = 0; i < target.instances; i += 1) {
+      const port = await freePort();
+      ports.push(port);
+      children.push(target.start(port, i));
+    }
+    await Promise.all(ports.map((port) => waitForHttp(`http://127.0.0.1:${port}${target.readyPath}`)));
+    const result = wrk(ports, wrkConnections, delayMs);
+    const memory = children.map((child) => memoryOf(child.pid ?? 0));
     const ms = (us: number) => Math.round(us / 10) / 100;
     return {
       target: target.name,
@@ -104,31 +146,38 @@ async function measure(target: Target, load: string, wrkConnections: number, del
       p999ms: ms(result.latencyUs.p999),
       maxms: ms(result.latencyUs.max),
       errors: Object.values(result.errors).reduce((a, b) => a + b, 0),
-      rssMiB: Math.round(memory.rssMiB),
-      peakRssMiB: Math.round(memory.peakMiB),
+      rssMiB: Math.round(memory.reduce((sum, m) => sum + m.rssMiB, 0)),
+      peakRssMiB: Math.round(memory.reduce((sum, m) => sum + m.peakMiB, 0)),
     };
   } finally {
-    await stopProcess(child);
+    await Promise.all(children.map((child) => stopProcess(child)));
   }
 }
 
+const MAX = `max, ${connections} connections`;
+const PACED = '~1,000/s: 14 connections, 10 ms pause each';
 const rows: Row[] = [];
 try {
   for (const target of targets) {
-    rows.push(await measure(target, `max, ${connections} connections`, connections, 0));
-    rows.push(await measure(target, '~1,000/s: 14 connections, 10 ms pause each', 14, 10));
+    rows.push(await measure(target, MAX, connections, 0));
+    rows.push(await measure(target, PACED, 14, 10));
   }
 } finally {
+  await postgres?.stop();
   rmSync(tempDir, { recursive: true, force: true });
 }
 
 console.table(rows);
-const ceiling = rows[0];
-const service = rows[2];
-if (ceiling && service) {
+const find = (key: string, load: string) =>
+  rows.find((row) => row.load === load && row.target === targets.find((t) => t.key === key)?.name);
+const ceiling = find('ceiling', MAX);
+for (const key of ['sqlite', 'postgres-1', 'postgres-3']) {
+  const max = find(key, MAX);
+  if (!ceiling || !max) continue;
   console.log(
-    `throughput ratio (durable / ceiling): ${(service.callbacksPerSec / ceiling.callbacksPerSec).toFixed(2)} ` +
-      `(target >= 0.50); p99 at ~1,000/s: ${rows[3]?.p99ms} ms (target <= 10 ms)`,
+    `${key}: throughput ratio (durable / ceiling) ${(max.callbacksPerSec / ceiling.callbacksPerSec).toFixed(2)}` +
+      `${key === 'sqlite' ? ' (target >= 0.50)' : ''}; p99 at ~1,000/s: ${find(key, PACED)?.p99ms} ms` +
+      `${key === 'sqlite' ? ' (target <= 10 ms)' : ''}`,
   );
 }
 console.log(`RESULT ${JSON.stringify(rows)}`);
