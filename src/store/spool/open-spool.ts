@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { fieldsOf } from '../../protocol/index.js';
+import type { EventRow } from '../rows.js';
 import type {
   AcceptedCallback,
   CallbackCommand,
@@ -49,16 +50,8 @@ export interface Spool {
   close(): void;
 }
 
-interface Row {
-  seq: number;
-  command: string;
-  kind: string;
-  operation_id: string;
-  received_at: number;
-  idempotency_key: string;
-  body: Buffer;
-  warnings: string | null;
-}
+/** A spool row: the columns of the event log, numbered by arrival. */
+type Row = Omit<EventRow, 'id'> & { seq: number };
 
 /** The callback as the receiver accepted it: the raw bytes are kept, the parsed views derived from them again. */
 function toCallback(row: Row): AcceptedCallback {
