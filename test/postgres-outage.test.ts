@@ -62,10 +62,11 @@ async function tally(database: string, prefix: string, acked: Iterable<string>) 
 }
 
 /**
- * Distinct after-callbacks from `parallel` OpenIM-like clients, until `stop()` (or `max` sent); remembers which were
- * acknowledged, in which phase, and every answer that was not the success package.
+ * Distinct after-callbacks from `parallel` OpenIM-like clients, each pausing `pauseMs` between two (at most about
+ * 1,000/s in all: a steady load that leaves the shared CPU to the other test files), until `stop()` or `max` sent.
+ * Remembers which were acknowledged, in which phase, and every answer that was not the success package.
  */
-function startLoad(serviceUrl: string, prefix: string, parallel = 8, max = 100_000) {
+function startLoad(serviceUrl: string, prefix: string, parallel = 8, pauseMs = 8, max = 100_000) {
   const load = {
     phase: 'before' as 'before' | 'outage' | 'after',
     acked: new Set<string>(),
@@ -87,6 +88,7 @@ function startLoad(serviceUrl: string, prefix: string, parallel = 8, max = 100_0
         load.acked.add(operationID);
         load.ackedIn[phase === 'outage' || load.phase === 'outage' ? 'outage' : phase] += 1;
       } else load.failures.push(`${answer.status} ${answer.body}`);
+      await sleep(pauseMs);
     }
   };
   const clients = Promise.all(Array.from({ length: parallel }, client));
