@@ -35,6 +35,7 @@ function startInstance(database: string, consumer: WebhookConsumer): Promise<Run
     ...DEFAULT_CONFIG,
     port: 0,
     database,
+    spool: join(tempDir(), 'spool.db'), // each instance has a spool of its own
     logLevel: 'silent',
     allowPrivateSinks: true,
     sinks: [parseSinkConfig(sinkEntry(consumer.url), 0)],
@@ -119,6 +120,8 @@ describe('relays of several instances on one PostgreSQL database', () => {
     const victim = await startServiceProcess([
       '--database',
       database,
+      '--spool',
+      join(tempDir(), 'spool.db'),
       '--config',
       config,
       '--allow-private-sinks',

@@ -68,6 +68,10 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on (default 10006)')
     .option('--base-path <path>', 'path of OpenIM webhooks.yml `url` (default /callbackExample)')
     .option('--database <path>', 'SQLite file or postgres:// URL (default ./data/openim-hooks.db)')
+    .option(
+      '--spool <path>',
+      'with postgres://: local file for callbacks while PostgreSQL is down (default ./data/openim-hooks-spool.db)',
+    )
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--max-body-bytes <n>', 'largest accepted body (default 1048576)')
     .option('--before-deadline-ms <ms>', 'deadline of before-callback answers (default 1000)')

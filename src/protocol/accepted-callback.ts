@@ -29,7 +29,17 @@ export interface RecordResult {
   readonly duplicate: boolean;
 }
 
+/**
+ * What a recorder answers when the callback is durable in a local spool while its database is unreachable: it has no
+ * event id until it reaches the database. `duplicate` is true when the spool already held the same delivery.
+ */
+export interface SpooledResult {
+  readonly eventId: undefined;
+  readonly duplicate: boolean;
+  readonly spooled: true;
+}
+
 /** Where accepted callbacks go before they are answered: a store, or anything durable of the user's. */
 export interface Recorder {
-  record(callback: AcceptedCallback): Promise<RecordResult>;
+  record(callback: AcceptedCallback): Promise<RecordResult | SpooledResult>;
 }

@@ -15,6 +15,7 @@ import type {
   Recorder,
   RecordResult,
   ResponsePackage,
+  SpooledResult,
 } from '../protocol/index.js';
 import { acceptCallback } from './accept-callback.js';
 import { createAuthenticator } from './auth/index.js';
@@ -124,8 +125,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
 
   async function process(
     callback: AcceptedCallback,
-  ): Promise<{ record?: RecordResult; decision?: Decision | void }> {
-    let record: RecordResult | undefined;
+  ): Promise<{ record?: RecordResult | SpooledResult; decision?: Decision | void }> {
+    let record: RecordResult | SpooledResult | undefined;
     try {
       if (recorder) record = await recorder.record(callback);
     } catch (error) {
@@ -271,7 +272,7 @@ function outcomeOf(
   extra: {
     error?: ErrorName;
     detail?: string;
-    record?: RecordResult | undefined;
+    record?: RecordResult | SpooledResult | undefined;
     warnings?: readonly string[];
   },
 ): Outcome {
@@ -283,6 +284,7 @@ function outcomeOf(
     detail: extra.detail,
     eventId: extra.record?.eventId,
     duplicate: extra.record?.duplicate ?? false,
+    ...(extra.record && 'spooled' in extra.record ? { spooled: true } : {}),
     warnings: extra.warnings ?? [],
   };
 }

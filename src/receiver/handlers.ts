@@ -27,7 +27,7 @@ export interface CallbackEvent<C extends ConversationCommand> {
   readonly command: C;
   readonly request: ConversationCallbackOf<C>;
   readonly accepted: AcceptedCallback;
-  /** The store's event id, when a recorder is configured. */
+  /** The store's event id, when a recorder is configured (none while the callback waits in a spool). */
   readonly eventId: number | undefined;
   readonly duplicate: boolean;
 }

@@ -22,6 +22,8 @@ export interface Outcome {
   readonly detail: string | undefined;
   readonly eventId: number | undefined;
   readonly duplicate: boolean;
+  /** Recorded in the local spool, not yet in the database (it is unreachable); no event id yet. */
+  readonly spooled?: true;
   readonly warnings: readonly string[];
 }
 

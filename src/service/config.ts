@@ -17,6 +17,8 @@ export interface ServiceConfig {
   basePath: string;
   /** A SQLite file path, or a `postgres://` URL for the PostgreSQL backend. */
   database: string;
+  /** With a `postgres://` database: the local SQLite file that keeps callbacks while PostgreSQL is unreachable. */
+  spool: string;
   maxBodyBytes: number;
   beforeDeadlineMs: number;
   beforeFailure: 'open' | 'closed';
@@ -55,6 +57,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   port: 10006,
   basePath: '/callbackExample',
   database: './data/openim-hooks.db',
+  spool: './data/openim-hooks-spool.db',
   maxBodyBytes: 1024 * 1024,
   beforeDeadlineMs: 1000,
   beforeFailure: 'open',
@@ -97,6 +100,11 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     env: 'OPENIM_HOOKS_DATABASE',
     parse: text('database'),
     doc: 'SQLite file path, or a `postgres://` URL',
+  },
+  spool: {
+    env: 'OPENIM_HOOKS_SPOOL',
+    parse: text('spool'),
+    doc: 'with a `postgres://` database: SQLite file that keeps callbacks while PostgreSQL is unreachable (one per instance)',
   },
   maxBodyBytes: {
     env: 'OPENIM_HOOKS_MAX_BODY_BYTES',

@@ -51,6 +51,7 @@ export function logOutcome(logger: Logger, outcome: Outcome, elapsedMs: number):
     status: outcome.status,
     eventId: outcome.eventId,
     duplicate: outcome.duplicate,
+    spooled: outcome.spooled,
     ms: Math.round(elapsedMs * 100) / 100,
   };
   if (outcome.error && FLOOD_ERRORS.has(outcome.error)) {
@@ -70,5 +71,8 @@ export function logOutcome(logger: Logger, outcome: Outcome, elapsedMs: number):
   }
   if (outcome.warnings.length > 0)
     logger.warn({ ...fields, warnings: outcome.warnings }, 'callback inconsistent');
-  logger.info(fields, outcome.duplicate ? 'callback redelivered' : 'callback recorded');
+  logger.info(
+    fields,
+    outcome.duplicate ? 'callback redelivered' : outcome.spooled ? 'callback spooled' : 'callback recorded',
+  );
 }

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isCallbackCommand } from '../protocol/index.js';
 import type { Outcome } from '../receiver/index.js';
-import type { Store } from '../store/index.js';
+import type { SpoolingRecorder, Store } from '../store/index.js';
 import type { RelayObserver } from '../sync/relay.js';
 
 export interface ServiceMetrics {
@@ -10,8 +10,15 @@ export interface ServiceMetrics {
   callback(outcome: Outcome): void;
 }
 
-/** Prometheus metrics: callbacks by command and status, and per sink its attempts, lag and backlog. */
-export function createMetrics(store: Store, sinkNames: readonly string[]): ServiceMetrics {
+/**
+ * Prometheus metrics: callbacks by command and status, per sink its attempts, lag and backlog, and (PostgreSQL) the
+ * spool's depth and whether the instance is degraded.
+ */
+export function createMetrics(
+  store: Store,
+  sinkNames: readonly string[],
+  spooling?: Pick<SpoolingRecorder, 'status'>,
+): ServiceMetrics {
   const registry = new Registry();
   const callbacks = new Counter({
     name: 'openim_hooks_callbacks_total',
@@ -32,7 +39,11 @@ export function createMetrics(store: Store, sinkNames: readonly string[]): Servi
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300, 3600],
     registers: [registry],
   });
-  const backlogs = sinkNames.map((sink) => ({ sink, read: () => store.sinkBacklog(sink) }));
+  // While the database is unreachable the backlog is unknown: those series are left out, the rest still answers.
+  const backlogs = sinkNames.map((sink) => ({
+    sink,
+    read: () => store.sinkBacklog(sink).catch(() => undefined),
+  }));
   new Gauge({
     name: 'openim_hooks_sink_backlog',
     help: 'Deliveries by sink and status (pending, dead)',
@@ -41,6 +52,7 @@ export function createMetrics(store: Store, sinkNames: readonly string[]): Servi
     async collect() {
       for (const { sink, read } of backlogs) {
         const backlog = await read();
+        if (!backlog) continue;
         this.set({ sink, status: 'pending' }, backlog.pending);
         this.set({ sink, status: 'dead' }, backlog.dead);
       }
@@ -53,11 +65,31 @@ export function createMetrics(store: Store, sinkNames: readonly string[]): Servi
     registers: [registry],
     async collect() {
       for (const { sink, read } of backlogs) {
-        const { oldestPendingAt } = await read();
+        const backlog = await read();
+        if (!backlog) continue;
+        const { oldestPendingAt } = backlog;
         this.set({ sink }, oldestPendingAt === null ? 0 : (Date.now() - oldestPendingAt) / 1000);
       }
     },
   });
+  if (spooling) {
+    new Gauge({
+      name: 'openim_hooks_spool_depth',
+      help: 'Callbacks in the local spool, waiting for PostgreSQL',
+      registers: [registry],
+      collect() {
+        this.set(spooling.status().spoolDepth);
+      },
+    });
+    new Gauge({
+      name: 'openim_hooks_degraded',
+      help: '1 while PostgreSQL is unreachable or the spool is not yet flushed, else 0',
+      registers: [registry],
+      collect() {
+        this.set(spooling.status().state === 'degraded' ? 1 : 0);
+      },
+    });
+  }
   return {
     registry,
     relayObserver: {

@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '../protocol/index.js';
 import type { ErrorName } from '../protocol/index.js';
-import { defined, InvalidCursorError, MAX_PAGE_SIZE } from '../store/index.js';
+import { defined, InvalidCursorError, isConnectionError, MAX_PAGE_SIZE } from '../store/index.js';
 import type { PageRequest, Store } from '../store/index.js';
 import { QueryError, QueryParams } from './query-params.js';
 import { answerSyncRequest } from './sync-api.js';
@@ -104,6 +104,8 @@ export async function answerApiRequest(
     if (error instanceof QueryError || error instanceof InvalidCursorError || error instanceof URIError) {
       return apiError('INVALID_QUERY', error.message);
     }
+    // PostgreSQL unreachable: a clear 503 (callbacks are still acknowledged from the spool meanwhile).
+    if (isConnectionError(error)) return apiError('STORAGE_UNAVAILABLE', (error as Error).message);
     throw error;
   }
 }

@@ -4,8 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createReceiver, handleNodeRequest, writeRawResponse } from '../receiver/index.js';
 import type { CallbackHandlers } from '../receiver/index.js';
-import { openStore, redactDatabase } from '../store/index.js';
-import type { Store } from '../store/index.js';
+import {
+  createSpoolingRecorder,
+  isPostgresUrl,
+  openSpool,
+  openStore,
+  redactDatabase,
+} from '../store/index.js';
+import type { SpoolingRecorder, Store } from '../store/index.js';
 import type { ServiceConfig } from './config.js';
 import { createLogger, logOutcome } from './logger.js';
 import type { Logger } from './logger.js';
@@ -41,6 +47,31 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   });
 }
 
+/**
+ * `ready` when the store commits; `degraded` while PostgreSQL is unreachable or the spool is not yet flushed. Degraded
+ * is still 200: the instance acknowledges durably (to its spool), and a load balancer that took it out would take out
+ * every instance of the shared database at once. 503 only when no commit is possible at all.
+ */
+async function readiness(
+  store: Store,
+  spooling: SpoolingRecorder | undefined,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  try {
+    await (spooling ?? store).checkWritable();
+  } catch (error) {
+    return {
+      status: 503,
+      body: { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+    };
+  }
+  const spooled = spooling?.status();
+  if (spooled?.state !== 'degraded') return { status: 200, body: { status: 'ready' } };
+  return {
+    status: 200,
+    body: { status: 'degraded', spoolDepth: spooled.spoolDepth, reason: spooled.reason },
+  };
+}
+
 /** The receiver, the query API and the health checks on one node:http server. */
 export async function startService(
   config: ServiceConfig,
@@ -59,12 +90,18 @@ export async function startService(
     );
   }
   const authorizeApi = apiAuthorization(config);
+  // Opened first: a spool that cannot be locked (another instance has it) stops the start before anything runs.
+  const spool = isPostgresUrl(config.database) ? openSpool(config.spool) : undefined;
   const store = openStore(config.database, {
     sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
   });
+  // PostgreSQL is a network away: while it is unreachable, callbacks are acknowledged from a local spool. (The relay
+  // finds flushed events at its next poll.)
+  const spooling = spool && createSpoolingRecorder(store, spool, { logger });
   const metrics = createMetrics(
     store,
     config.sinks.map((sink) => sink.name),
+    spooling,
   );
   const relay =
     config.sinks.length === 0 || !config.relay
@@ -87,7 +124,7 @@ export async function startService(
     maxConcurrentRequests: config.maxConcurrentRequests,
     rateLimitPerIp: config.rateLimitPerIp,
     basePath: config.basePath,
-    recorder: store,
+    recorder: spooling ?? store,
     maxBodyBytes: config.maxBodyBytes,
     beforeDeadlineMs: config.beforeDeadlineMs,
     beforeFailure: config.beforeFailure,
@@ -99,15 +136,8 @@ export async function startService(
     const pathname = target.split('?', 1)[0] ?? '/';
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
-      try {
-        await store.checkWritable();
-        return sendJson(res, 200, { status: 'ready' });
-      } catch (error) {
-        return sendJson(res, 503, {
-          status: 'unavailable',
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
+      const { status, body } = await readiness(store, spooling);
+      return sendJson(res, status, body);
     }
     if (isApiPath(pathname) || pathname === '/metrics') {
       const denied = authorizeApi(req.headers.authorization, req.headers.host, req.headers.origin);
@@ -177,6 +207,7 @@ export async function startService(
       await drained;
       clearTimeout(timer);
       await relay?.stop();
+      await spooling?.close();
       await store.close();
       logger.info('openim-hooks stopped');
       logger.flush();

@@ -5,7 +5,8 @@ import { migrate as migrateSqlite, openDatabase } from './sqlite/open-database.j
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store, StoreOptions } from './store.js';
 
-const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+/** True for a `postgres://` (or `postgresql://`) URL; anything else is a SQLite file path. */
+export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
 
 /**
  * Opens the store a `--database` value names: a `postgres://` (or `postgresql://`) URL opens the PostgreSQL backend,

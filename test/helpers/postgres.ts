@@ -16,6 +16,10 @@ export interface PostgresServer {
   stop(): Promise<void>;
   /** Stops it and starts it again on the same port and data (a fast shutdown, as a restart of the service). */
   restart(): Promise<void>;
+  /** An outage: stops the server (`immediate`: as a crash, no checkpoint) and keeps its data and port for `resume`. */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again on the same port and data (nothing when it runs). */
+  resume(): Promise<void>;
 }
 
 const run = promisify(execFile);
@@ -114,18 +118,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   }
 
-  async function stopServer(): Promise<void> {
+  async function stopServer(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
-    await exec(join(bin, 'pg_ctl'), [
-      'stop',
-      '-D',
-      dataDir,
-      '-m',
-      'fast',
-      '-w',
-      '-t',
-      String(READY_TIMEOUT_S),
-    ]);
+    await exec(join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', String(READY_TIMEOUT_S)]);
   }
 
   async function admin(sql: string): Promise<void> {
@@ -177,6 +172,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     async restart() {
       await stopServer();
       await start();
+    },
+    halt: (mode) => stopServer(mode),
+    async resume() {
+      if (!existsSync(join(dataDir, 'postmaster.pid'))) await start();
     },
   };
 }

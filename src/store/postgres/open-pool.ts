@@ -13,7 +13,7 @@ const types: pg.CustomTypesConfig = {
  * COMMIT returns only once the WAL is flushed (whatever the server's default), and `record` may resolve after it.
  */
 export function openPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max,
     types,
@@ -21,4 +21,9 @@ export function openPool(url: string, max = 10): pg.Pool {
     connectionTimeoutMillis: 10_000,
     application_name: 'openim-hooks',
   });
+  // A connection that breaks while checked out (the server stopped between two statements of a transaction) emits
+  // 'error' on its client, and an unheard 'error' crashes the process. Heard, it is harmless: the client's next query
+  // fails, and that caller sees it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
