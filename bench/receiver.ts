@@ -93,7 +93,8 @@ const targets: Target[] = [
     name: 'ceiling (bare node:http, parse + answer)',
     key: 'ceiling',
     instances: 1,
-    start: (port: number) => spawnNode(['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(port)]),
+    start: (port: number) =>
+      spawnNode(['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(port)]),
     readyPath: '/',
   },
   {
