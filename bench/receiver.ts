@@ -164,6 +164,10 @@ try {
     rows.push(await measure(target, MAX, connections, 0));
     rows.push(await measure(target, PACED, 14, 10));
   }
+  // The ceiling swings by a third from run to run on 2 shared cores: measured again at the end, the ratios use both.
+  const ceilingTarget = targets.find((t) => t.key === 'ceiling');
+  if (ceilingTarget && targets.length > 1)
+    rows.push(await measure(ceilingTarget, `${MAX}, again`, connections, 0));
 } finally {
   await postgres?.stop();
   rmSync(tempDir, { recursive: true, force: true });
@@ -172,12 +176,15 @@ try {
 console.table(rows);
 const find = (key: string, load: string) =>
   rows.find((row) => row.load === load && row.target === targets.find((t) => t.key === key)?.name);
-const ceiling = find('ceiling', MAX);
+const ceilings = [find('ceiling', MAX), find('ceiling', `${MAX}, again`)].flatMap((row) =>
+  row ? [row] : [],
+);
+const ceiling = ceilings.reduce((sum, row) => sum + row.callbacksPerSec, 0) / ceilings.length;
 for (const key of ['sqlite', 'postgres-1', 'postgres-3']) {
   const max = find(key, MAX);
-  if (!ceiling || !max) continue;
+  if (ceilings.length === 0 || !max) continue;
   console.log(
-    `${key}: throughput ratio (durable / ceiling) ${(max.callbacksPerSec / ceiling.callbacksPerSec).toFixed(2)}` +
+    `${key}: throughput ratio (durable / mean ceiling) ${(max.callbacksPerSec / ceiling).toFixed(2)}` +
       `${key === 'sqlite' ? ' (target >= 0.50)' : ''}; p99 at ~1,000/s: ${find(key, PACED)?.p99ms} ms` +
       `${key === 'sqlite' ? ' (target <= 10 ms)' : ''}`,
   );
