@@ -86,9 +86,17 @@ export function startRelay(options: RelayOptions): Relay {
 
 const MIN_PUMP_GAP_MS = 10;
 const DEFAULT_LEASE_MS = 45_000;
+/**
+ * A lane claims up to this many times its concurrency and keeps the extra claimed (leased) deliveries queued, so that
+ * a slot freed by a fast sink is filled at once instead of at the next look (at most one every MIN_PUMP_GAP_MS):
+ * without it a lane could never send more than concurrency × 100 deliveries a second.
+ */
+const PREFETCH = 4;
 
 class Lane {
   private readonly inFlight = new Map<number, string>(); // delivery id -> ordering key
+  /** Claimed (leased) heads of distinct conversations waiting for a free slot, oldest first. */
+  private readonly queued: { delivery: OutboxDelivery; claimedAt: number }[] = [];
   private readonly settling = new Set<Promise<void>>();
   private state: SinkStatus['state'] = 'active';
   private pausedUntil = 0;
@@ -134,6 +142,7 @@ class Lane {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.releaseQueued();
     while (this.settling.size > 0) await Promise.all(this.settling);
     await this.config.sink.close();
   }
@@ -168,16 +177,17 @@ class Lane {
     if (this.nextRetryAt <= now) this.nextRetryAt = Infinity;
     const nextDue = Math.min(now + (this.options.pollIntervalMs ?? 250), this.nextRetryAt);
     try {
-      const free = (this.config.concurrency ?? 32) - this.inFlight.size;
+      const free = this.concurrency() * PREFETCH - this.inFlight.size - this.queued.length;
       const claimed = await this.options.outbox.claimDeliveries(
         this.config.sink.name,
         this.owner,
         free,
-        this.config.leaseMs ?? DEFAULT_LEASE_MS,
+        this.leaseMs(),
         now,
         this.options.window ?? 1000,
       );
-      for (const delivery of claimed) this.dispatch(delivery);
+      for (const delivery of claimed) this.queued.push({ delivery, claimedAt: now });
+      this.dispatchQueued();
     } catch (error) {
       this.noteError(`claiming from the outbox failed: ${messageOf(error)}`);
     } finally {
@@ -190,9 +200,57 @@ class Lane {
     this.schedule(Math.max(0, nextDue - Date.now()));
   }
 
+  private concurrency(): number {
+    return this.config.concurrency ?? 32;
+  }
+
+  private leaseMs(): number {
+    return this.config.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /**
+   * Fills the free slots from the queue. A delivery that waited past half its lease is released rather than sent, so
+   * that its lease cannot run out mid-attempt (another instance would then send it too); so is the whole queue while
+   * the lane is paused or disabled, for another instance (or this one, later) to take.
+   */
+  private dispatchQueued(): void {
+    const now = Date.now();
+    const blocked = this.stopped || this.state === 'disabled' || now < this.pausedUntil;
+    if (blocked) {
+      void this.releaseQueued();
+      return;
+    }
+    while (this.inFlight.size < this.concurrency()) {
+      const next = this.queued.shift();
+      if (!next) return;
+      if (now - next.claimedAt > this.leaseMs() / 2) void this.release([next.delivery]);
+      else this.dispatch(next.delivery);
+    }
+  }
+
+  private releaseQueued(): Promise<void> {
+    return this.release(this.queued.splice(0).map(({ delivery }) => delivery));
+  }
+
+  private async release(deliveries: OutboxDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const settlements: Settlement[] = deliveries.map(({ deliveryId }) => ({
+      deliveryId,
+      outcome: 'released',
+    }));
+    await this.options.outbox
+      .settleDeliveries(settlements)
+      .catch((error: unknown) => this.noteError(`releasing claimed deliveries failed: ${messageOf(error)}`));
+  }
+
   private dispatch(delivery: OutboxDelivery): void {
     this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
-    const done: Promise<void> = this.attempt(delivery)
+    // The slot is the sink's: it frees when the sink has answered, and the next delivery (of another conversation)
+    // goes out while this outcome is being committed.
+    const freeSlot = () => {
+      if (this.inFlight.delete(delivery.deliveryId)) this.dispatchQueued();
+    };
+    const done: Promise<void> = this.attempt(delivery, freeSlot)
       .then((settlement) => {
         // Look again when the retry comes due rather than at the next poll.
         if (settlement.outcome === 'retry')
@@ -200,14 +258,14 @@ class Lane {
       })
       .catch((error: unknown) => this.noteError(messageOf(error)))
       .finally(() => {
-        this.inFlight.delete(delivery.deliveryId);
+        freeSlot();
         this.settling.delete(done);
         this.schedule(0);
       });
     this.settling.add(done);
   }
 
-  private async attempt(delivery: OutboxDelivery): Promise<Settlement> {
+  private async attempt(delivery: OutboxDelivery, freeSlot: () => void): Promise<Settlement> {
     const { sink, schedule } = this.config;
     const { deliveryId } = delivery;
     let settlement: Settlement = { deliveryId, outcome: 'released' };
@@ -221,7 +279,9 @@ class Lane {
       this.options.observer?.attempt?.(sink.name, result.kind, at - event.receivedAt);
       settlement = this.settlementOf(delivery, result, at, schedule);
     } finally {
-      // Always ends the lease, so that nothing waits for it to expire (a release keeps attempts and due time).
+      freeSlot();
+      // Always ends the lease, so that nothing waits for it to expire (a release keeps attempts and due time). The
+      // conversation's next delivery stays behind this lease until the outcome is committed: FIFO holds.
       await this.options.outbox.settleDeliveries([settlement]);
     }
     if (sent) this.options.observer?.settled?.(sink.name, sent.eventId, settlement.outcome);
