@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { findCommand, isConversationCommand } from '../src/protocol/index.js';
-import type { AcceptedCallback, ConversationCallback } from '../src/protocol/index.js';
 import { idempotencyKey } from '../src/receiver/idempotency-key.js';
 import { migrateDatabase, openStore, redactDatabase } from '../src/store/index.js';
 import { openPool } from '../src/store/postgres/open-pool.js';
 import type { OutboxSink, Page, Store, StoreOptions } from '../src/store/index.js';
+import { T0, accepted } from './fixtures/accepted.js';
 import { SEED_BODY, SEED_COMMAND, groupChatBody, singleChatBody } from './fixtures/seed.js';
 import { startPostgres } from './helpers/postgres.js';
 import { runCli } from './helpers/service-process.js';
@@ -17,33 +16,8 @@ import { tempDir } from './helpers/temp-dir.js';
 // of the one top-level suite (Node 20 runs a file-level `after` as soon as the first of several suites ends).
 const postgres = await startPostgres();
 
-const T0 = Date.UTC(2026, 0, 1);
 const ONLINE = 'callbackAfterUserOnlineCommand';
 const GROUP_COMMAND = 'callbackAfterCreateGroupChatConversationsCommand';
-
-/** A callback as the receiver hands it to the store. */
-function accepted(
-  body: string,
-  options: { command?: string; operationID?: string; receivedAt?: number; warnings?: string[] } = {},
-): AcceptedCallback {
-  const command = options.command ?? (JSON.parse(body) as { callbackCommand: string }).callbackCommand;
-  const info = findCommand(command);
-  if (!info) throw new Error(`unknown command ${command}`);
-  const rawBody = new TextEncoder().encode(body);
-  const operationID = options.operationID ?? 'op-1';
-  const payload = JSON.parse(body) as Record<string, unknown>;
-  return {
-    command: info.command,
-    kind: info.kind,
-    operationID,
-    receivedAt: options.receivedAt ?? T0,
-    idempotencyKey: idempotencyKey(command, operationID, rawBody),
-    rawBody,
-    payload,
-    conversation: isConversationCommand(command) ? (payload as unknown as ConversationCallback) : null,
-    warnings: options.warnings ?? [],
-  };
-}
 
 const onlineBody = (userID: string) =>
   `${JSON.stringify({ callbackCommand: ONLINE, userID, platformID: 1 })}\n`;
