@@ -238,9 +238,13 @@ class Lane {
       deliveryId,
       outcome: 'released',
     }));
-    await this.options.outbox
+    // Tracked with the attempts, so that `stop` waits for it before the store closes.
+    const done: Promise<void> = this.options.outbox
       .settleDeliveries(settlements)
-      .catch((error: unknown) => this.noteError(`releasing claimed deliveries failed: ${messageOf(error)}`));
+      .catch((error: unknown) => this.noteError(`releasing claimed deliveries failed: ${messageOf(error)}`))
+      .finally(() => this.settling.delete(done));
+    this.settling.add(done);
+    await done;
   }
 
   private dispatch(delivery: OutboxDelivery): void {
