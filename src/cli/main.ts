@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defined, openStore } from '../store/index.js';
 import type { ConversationFilter, EventFilter, ReplaySelection, Store } from '../store/index.js';
-import { resolveConfig, startService } from '../service/index.js';
-import { printRows } from './output.js';
+import { resolveConfig, SIGNATURE_ALGORITHM_SETTINGS, startService } from '../service/index.js';
+import { printPage, printRows } from './output.js';
 import { registerEmitterCommands } from './trigger-commands.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -96,14 +96,9 @@ export function buildProgram(): Command {
     .option('--allow-ips <list>', 'addresses or CIDR ranges allowed to post callbacks')
     .option('--trusted-proxies <list>', 'proxies whose X-Forwarded-For is believed')
     .addOption(
-      new Option('--signature-algorithm <alg>', 'OpenIM commercial signature over the nonce').choices([
-        'none',
-        'hmac-sha1',
-        'hmac-sha256',
-        'hmac-sha512',
-        'rsa-sha256',
-        'ecdsa-sha256',
-      ]),
+      new Option('--signature-algorithm <alg>', 'OpenIM commercial signature over the nonce').choices(
+        SIGNATURE_ALGORITHM_SETTINGS,
+      ),
     )
     .option('--signature-keys <list>', 'HMAC secrets or PEM public key files, comma-separated')
     .option('--signature-header <name>', 'signature header (default x-signature)')
@@ -175,8 +170,7 @@ export function buildProgram(): Command {
           'lastSeenAt',
           'timesSeen',
         ] as const;
-        printRows(page.items, [...columns], { json: o.json, jsonValue: page });
-        if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+        printPage(page, [...columns], o.json);
       });
     });
   storeCommand(conversations, 'show', 'show one conversation (ownerUserId "" for groups)')
@@ -218,11 +212,7 @@ export function buildProgram(): Command {
       });
       await withStore(o, async (store) => {
         const page = await store.listEvents(filter);
-        printRows(page.items, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], {
-          json: o.json,
-          jsonValue: page,
-        });
-        if (!o.json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+        printPage(page, ['id', 'receivedAt', 'callbackCommand', 'operationID', 'warnings'], o.json);
       });
     });
 

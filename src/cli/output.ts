@@ -19,6 +19,16 @@ export function printRows<T extends object>(
   process.stdout.write(`${table.toString()}\n`);
 }
 
+/** One page of a listing: JSON with its `nextCursor`, or a table and how to ask for the next page. */
+export function printPage<T extends object>(
+  page: { items: T[]; nextCursor: string | null },
+  columns: (keyof T & string)[],
+  json: boolean,
+): void {
+  printRows(page.items, columns, { json, jsonValue: page });
+  if (!json && page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+}
+
 function formatCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);

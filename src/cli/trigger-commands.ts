@@ -320,11 +320,31 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
  * openim-hooks trigger callbackAfterCreateGroupChatConversationsCommand --data group.json --config webhooks.yml
  * openim-hooks load --url http://127.0.0.1:10006/callbackExample --rate 2000 --duration 10 --connections 8
  */
+/** How after-callbacks go out (`trigger` and `load` alike): OpenIM's way or reliable mode, and their signing. */
+function deliveryOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'openim: like OpenIM; reliable: a durable outbox and the relay, retries, failedContinue honoured',
+      )
+        .choices(['openim', 'reliable'])
+        .default('openim'),
+    )
+    .option('--queue-file <path>', "reliable mode's outbox (a SQLite file)", DEFAULT_QUEUE_FILE)
+    .option(
+      '--body-hmac-secret <secret>',
+      "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
+      collect,
+      [] as string[],
+    );
+}
+
 export function registerEmitterCommands(
   program: Command,
   output: EmitterCommandsOutput = PROCESS_OUTPUT,
 ): void {
-  program
+  const trigger = program
     .command('trigger')
     .description(
       'send callbacks exactly as OpenIMServer does: single-chat | notification-chat | group-chat simulate a ' +
@@ -343,26 +363,12 @@ export function registerEmitterCommands(
       'timeout with --url (default 5, as in OpenIM; 0 = 15 s)',
       nonNegativeInteger,
     )
-    .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false)
-    .addOption(
-      new Option(
-        '--mode <mode>',
-        'openim: like OpenIM; reliable: a durable outbox and the relay, retries, failedContinue honoured',
-      )
-        .choices(['openim', 'reliable'])
-        .default('openim'),
-    )
-    .option('--queue-file <path>', "reliable mode's outbox (a SQLite file)", DEFAULT_QUEUE_FILE)
-    .option(
-      '--body-hmac-secret <secret>',
-      "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
-      collect,
-      [] as string[],
-    )
+    .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false);
+  deliveryOptions(trigger)
     .option('--json', 'print JSON', false)
     .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
 
-  program
+  const load = program
     .command('load')
     .description(
       'open-loop load of unique conversation callbacks; reports rate, latency percentiles, errors, drops',
@@ -370,15 +376,8 @@ export function registerEmitterCommands(
     .requiredOption('--url <url>', 'the webhooks.yml url')
     .requiredOption('--rate <perSecond>', 'callbacks per second', positiveNumber)
     .requiredOption('--duration <seconds>', 'how long to schedule callbacks', positiveNumber)
-    .option('--connections <n>', 'concurrent connections', positiveInteger, 8)
-    .addOption(new Option('--mode <mode>', 'delivery mode').choices(['openim', 'reliable']).default('openim'))
-    .option('--queue-file <path>', "reliable mode's outbox (a SQLite file)", DEFAULT_QUEUE_FILE)
-    .option(
-      '--body-hmac-secret <secret>',
-      "sign each attempt for the receiver's bodyHmacSecrets (repeatable; default $OPENIM_HOOKS_BODY_HMAC_SECRETS; OpenIM never signs)",
-      collect,
-      [] as string[],
-    )
+    .option('--connections <n>', 'concurrent connections', positiveInteger, 8);
+  deliveryOptions(load)
     .option('--command <command>', 'callback command (default the single chat after-callback)')
     .option('--timeout <seconds>', 'per-callback timeout (default 5; 0 = 15 s)', nonNegativeInteger)
     .option('--max <n>', 'at most this many callbacks', positiveInteger)

@@ -8,6 +8,11 @@ import {
   SinkConfigError,
 } from '../sync/sink-config.js';
 import type { SinkConfig } from '../sync/sink-config.js';
+import { SIGNATURE_ALGORITHMS } from '../receiver/index.js';
+import type { SignatureAlgorithm } from '../receiver/index.js';
+
+/** `signatureAlgorithm` values: one of the receiver's algorithms, or `none`. */
+export const SIGNATURE_ALGORITHM_SETTINGS = ['none', ...SIGNATURE_ALGORITHMS] as const;
 
 /** Everything `openim-hooks serve` needs, resolved once: flags, then OPENIM_HOOKS_* variables, then file, then defaults. */
 export interface ServiceConfig {
@@ -28,7 +33,7 @@ export interface ServiceConfig {
   basicAuth: string[];
   allowIps: string[];
   trustedProxies: string[];
-  signatureAlgorithm: 'none' | 'hmac-sha1' | 'hmac-sha256' | 'hmac-sha512' | 'rsa-sha256' | 'ecdsa-sha256';
+  signatureAlgorithm: 'none' | SignatureAlgorithm;
   signatureKeys: string[];
   signatureHeader: string;
   nonceHeader: string;
@@ -148,14 +153,7 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
   },
   signatureAlgorithm: {
     env: 'OPENIM_HOOKS_SIGNATURE_ALGORITHM',
-    parse: oneOf('signatureAlgorithm', [
-      'none',
-      'hmac-sha1',
-      'hmac-sha256',
-      'hmac-sha512',
-      'rsa-sha256',
-      'ecdsa-sha256',
-    ] as const),
+    parse: oneOf('signatureAlgorithm', SIGNATURE_ALGORITHM_SETTINGS),
     doc: 'OpenIM commercial edition signature over the nonce header',
   },
   signatureKeys: {

@@ -1,5 +1,11 @@
 export { startService } from './start-service.js';
 export type { RunningService, ServiceOptions } from './start-service.js';
-export { resolveConfig, DEFAULT_CONFIG, ConfigError, configReference } from './config.js';
+export {
+  resolveConfig,
+  DEFAULT_CONFIG,
+  ConfigError,
+  configReference,
+  SIGNATURE_ALGORITHM_SETTINGS,
+} from './config.js';
 export type { ServiceConfig } from './config.js';
 export { createLogger } from './logger.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { isPublicKeyAlgorithm } from '../receiver/index.js';
 import type { AuthOptions } from '../receiver/index.js';
 import { ConfigError } from './config.js';
 import type { ServiceConfig } from './config.js';
@@ -33,11 +34,11 @@ export function authOptionsOf(config: ServiceConfig): AuthOptions {
   if (config.signatureAlgorithm !== 'none') {
     if (config.signatureKeys.length === 0)
       throw new ConfigError('signatureAlgorithm is set but signatureKeys is empty');
-    const publicKey =
-      config.signatureAlgorithm === 'rsa-sha256' || config.signatureAlgorithm === 'ecdsa-sha256';
     options.signature = {
       algorithm: config.signatureAlgorithm,
-      keys: publicKey ? config.signatureKeys.map(pemOf) : config.signatureKeys,
+      keys: isPublicKeyAlgorithm(config.signatureAlgorithm)
+        ? config.signatureKeys.map(pemOf)
+        : config.signatureKeys,
       signatureHeader: config.signatureHeader,
       nonceHeader: config.nonceHeader,
       toleranceSeconds: config.signatureToleranceSeconds,

@@ -94,7 +94,8 @@ const DEFAULT_LEASE_MS = 45_000;
 const PREFETCH = 4;
 
 class Lane {
-  private readonly inFlight = new Map<number, string>(); // delivery id -> ordering key
+  /** Delivery ids at the sink right now. */
+  private readonly inFlight = new Set<number>();
   /** Claimed (leased) heads of distinct conversations waiting for a free slot, oldest first. */
   private readonly queued: { delivery: OutboxDelivery; claimedAt: number }[] = [];
   private readonly settling = new Set<Promise<void>>();
@@ -248,7 +249,7 @@ class Lane {
   }
 
   private dispatch(delivery: OutboxDelivery): void {
-    this.inFlight.set(delivery.deliveryId, delivery.orderingKey);
+    this.inFlight.add(delivery.deliveryId);
     // The slot is the sink's: it frees when the sink has answered, and the next delivery (of another conversation)
     // goes out while this outcome is being committed.
     const freeSlot = () => {

@@ -8,6 +8,13 @@ export const SIGNATURE_ALGORITHMS = [
 ] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
+/** RSA and ECDSA are verified with public keys (PEM); the HMAC algorithms with shared secrets. */
+export function isPublicKeyAlgorithm(
+  algorithm: SignatureAlgorithm,
+): algorithm is 'rsa-sha256' | 'ecdsa-sha256' {
+  return algorithm === 'rsa-sha256' || algorithm === 'ecdsa-sha256';
+}
+
 /**
  * OpenIM commercial edition: the sender signs the value of its nonce header (not the body) and sends the signature
  * in another header. Both header names are configurable there, so they are here.

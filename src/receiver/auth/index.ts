@@ -1,6 +1,6 @@
 export { createAuthenticator } from './create-authenticator.js';
 export type { Authenticator, AuthRequest } from './create-authenticator.js';
-export { SIGNATURE_ALGORITHMS } from './auth-options.js';
+export { isPublicKeyAlgorithm, SIGNATURE_ALGORITHMS } from './auth-options.js';
 export type {
   AuthOptions,
   BodyHmacOptions,

@@ -1,5 +1,6 @@
 import { createHmac, createPublicKey, createVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { isPublicKeyAlgorithm } from './auth-options.js';
 import type { NonceSignatureOptions } from './auth-options.js';
 import { ReplayCache } from './replay-cache.js';
 import { matchesAny } from './safe-equal.js';
@@ -44,13 +45,12 @@ export function createNonceSignatureVerifier(options: NonceSignatureOptions, now
   const replays = new ReplayCache(2 * toleranceMs);
   if (options.keys.length === 0) throw new RangeError('signature verification needs at least one key');
   const algorithm = options.algorithm;
-  const publicKeys: KeyObject[] =
-    algorithm === 'rsa-sha256' || algorithm === 'ecdsa-sha256'
-      ? options.keys.map((pem) => createPublicKey(pem))
-      : [];
+  const publicKeys: KeyObject[] = isPublicKeyAlgorithm(algorithm)
+    ? options.keys.map((pem) => createPublicKey(pem))
+    : [];
 
   function signatureMatches(nonce: string, signature: Buffer): boolean {
-    if (algorithm === 'rsa-sha256' || algorithm === 'ecdsa-sha256') {
+    if (isPublicKeyAlgorithm(algorithm)) {
       // Public-key verification compares nothing secret; any key of the list may have signed.
       return publicKeys.some((key) => {
         try {
