@@ -120,6 +120,7 @@ export function buildProgram(): Command {
     )
     .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
     .option('--no-relay', 'record and queue for the sinks, but leave the delivering to another instance')
+    .option('--max-projection-lag-seconds <s>', '/readyz says degraded past this projection lag (default 10)')
     .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
       // One flag per sink reads better than a plural; the settings are lists. `--no-relay` makes commander default
       // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide.

@@ -39,7 +39,16 @@ export interface SpooledResult {
   readonly spooled: true;
 }
 
+export interface RecordOptions {
+  /**
+   * The answer's `duplicate` is shown to a handler before OpenIM is answered: resolve it exactly, even if that costs
+   * a read. Without it, a redelivery of a callback acknowledged long ago may be reported new at first; the store
+   * still records it once.
+   */
+  readonly exactDuplicate?: boolean;
+}
+
 /** Where accepted callbacks go before they are answered: a store, or anything durable of the user's. */
 export interface Recorder {
-  record(callback: AcceptedCallback): Promise<RecordResult | SpooledResult>;
+  record(callback: AcceptedCallback, options?: RecordOptions): Promise<RecordResult | SpooledResult>;
 }

@@ -94,6 +94,12 @@ export const ERROR_CODES = {
     errMsg: 'too many concurrent requests',
     fix: 'More than `maxConcurrentRequests` requests were in flight; OpenIM goes on (nextCode 0). Raise the cap or find what slows the store.',
   },
+  PROJECTION_BEHIND: {
+    errCode: 29016,
+    status: 503,
+    errMsg: 'projection behind',
+    fix: 'A read with `consistent=true` waited 10 s for the projection to reach what was acknowledged. Callbacks are safe in the inbox; see `/readyz` and `openim_hooks_projection_lag_seconds`.',
+  },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -126,14 +126,16 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   async function process(
     callback: AcceptedCallback,
   ): Promise<{ record?: RecordResult | SpooledResult; decision?: Decision | void }> {
+    const handler = handlers[callback.command as ConversationCommand] as
+      ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>) | undefined;
+    const handled = handler !== undefined && callback.conversation !== null;
     let record: RecordResult | SpooledResult | undefined;
     try {
-      if (recorder) record = await recorder.record(callback);
+      // A handler sees `duplicate` before OpenIM is answered: it must be exact, not only what is cheap to know.
+      if (recorder) record = await recorder.record(callback, handled ? { exactDuplicate: true } : {});
     } catch (error) {
       throw new StageError('record', error);
     }
-    const handler = handlers[callback.command as ConversationCommand] as
-      ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>) | undefined;
     if (!handler || !callback.conversation) return record ? { record } : {};
     try {
       const decision = await handler({

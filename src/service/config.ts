@@ -55,6 +55,8 @@ export interface ServiceConfig {
   allowPrivateSinks: boolean;
   /** Drain the outbox from this instance. With several instances on one PostgreSQL, run it on one of them. */
   relay: boolean;
+  /** `/readyz` says `degraded` while the projection trails the acknowledgements by more than this. */
+  maxProjectionLagSeconds: number;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -88,6 +90,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   sinkSecrets: [],
   allowPrivateSinks: false,
   relay: true,
+  maxProjectionLagSeconds: 10,
 };
 
 type Key = keyof ServiceConfig;
@@ -235,6 +238,11 @@ const SETTINGS: { [K in Key]: { env: string; parse: (raw: unknown) => ServiceCon
     env: 'OPENIM_HOOKS_RELAY',
     parse: boolean('relay'),
     doc: 'drain the outbox to the sinks from this instance (`false`: only record and queue)',
+  },
+  maxProjectionLagSeconds: {
+    env: 'OPENIM_HOOKS_MAX_PROJECTION_LAG_SECONDS',
+    parse: integer('maxProjectionLagSeconds', 1, 86_400),
+    doc: '`/readyz` says `degraded` while reads trail the acknowledged callbacks by more than this, seconds',
   },
 };
 

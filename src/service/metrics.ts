@@ -72,6 +72,25 @@ export function createMetrics(
       }
     },
   });
+  // Reads (the query API, the relay's outbox) see the projection of the acknowledgement log.
+  new Gauge({
+    name: 'openim_hooks_projection_lag_events',
+    help: 'Callbacks acknowledged and not yet projected into the tables the API and the relay read',
+    registers: [registry],
+    async collect() {
+      const lag = await store.projectionLag().catch(() => undefined);
+      if (lag) this.set(lag.events);
+    },
+  });
+  new Gauge({
+    name: 'openim_hooks_projection_lag_seconds',
+    help: 'Age of the oldest callback acknowledged and not yet projected (0 when none)',
+    registers: [registry],
+    async collect() {
+      const lag = await store.projectionLag().catch(() => undefined);
+      if (lag) this.set(lag.seconds);
+    },
+  });
   if (spooling) {
     new Gauge({
       name: 'openim_hooks_spool_depth',

@@ -74,6 +74,19 @@ async function route(store: Store, path: string, query: QueryParams): Promise<Ap
   return apiError('NOT_FOUND', `no API route ${path}`);
 }
 
+/** How long a `consistent=true` read waits for the projection. */
+const CONSISTENT_WAIT_MS = 10_000;
+
+async function caughtUpWithin(store: Store, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([store.caughtUp().then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The read-only query API under /api/v1/. Answers use OpenIM's JSON names, never column names. */
 export async function answerApiRequest(
   store: Store,
@@ -83,6 +96,14 @@ export async function answerApiRequest(
 ): Promise<ApiAnswer> {
   try {
     const query = new QueryParams(url.searchParams);
+    // Reads see the projections, which trail the acknowledgements a little; `consistent=true` waits until they
+    // hold everything acknowledged before this request. A replay always does: it selects among recorded events.
+    const consistent = query.oneOf('consistent', ['true', 'false'] as const) === 'true';
+    if (consistent || url.pathname === `${PREFIX}replay`) {
+      if (!(await caughtUpWithin(store, CONSISTENT_WAIT_MS))) {
+        return apiError('PROJECTION_BEHIND', `not caught up after ${CONSISTENT_WAIT_MS / 1000} s`);
+      }
+    }
     const synced = await answerSyncRequest(
       store,
       relay,

@@ -13,7 +13,7 @@ import {
 } from '../store/index.js';
 import type { SpoolingRecorder, Store } from '../store/index.js';
 import type { ServiceConfig } from './config.js';
-import { createLogger, logOutcome } from './logger.js';
+import { createLogger, floodWarningAllowed, logOutcome } from './logger.js';
 import type { Logger } from './logger.js';
 import { answerApiRequest, isApiPath } from './query-api.js';
 import { createMetrics } from './metrics.js';
@@ -55,6 +55,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 async function readiness(
   store: Store,
   spooling: SpoolingRecorder | undefined,
+  maxLagSeconds: number,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   try {
     await (spooling ?? store).checkWritable();
@@ -65,11 +66,31 @@ async function readiness(
     };
   }
   const spooled = spooling?.status();
-  if (spooled?.state !== 'degraded') return { status: 200, body: { status: 'ready' } };
-  return {
-    status: 200,
-    body: { status: 'degraded', spoolDepth: spooled.spoolDepth, reason: spooled.reason },
-  };
+  if (spooled?.state === 'degraded') {
+    return {
+      status: 200,
+      body: { status: 'degraded', spoolDepth: spooled.spoolDepth, reason: spooled.reason },
+    };
+  }
+  // Callbacks are still acknowledged durably while reads trail: degraded, not unavailable.
+  const lag = await store.projectionLag();
+  if (lag.seconds > maxLagSeconds) {
+    return {
+      status: 200,
+      body: {
+        status: 'degraded',
+        projectionLag: lag,
+        reason: `reads trail the acknowledged callbacks by ${lag.events} callbacks (${lag.seconds.toFixed(1)} s)`,
+      },
+    };
+  }
+  return { status: 200, body: { status: 'ready' } };
+}
+
+/** A projection that fails (a full disk, say) is retried at every turn: one log line a second at most. */
+function logProjectionError(logger: Logger, error: string): void {
+  const { allowed, suppressed } = floodWarningAllowed(logger);
+  if (allowed) logger.error({ err: error, suppressed }, 'projection failed: retrying (callbacks stay in the inbox)');
 }
 
 /** The receiver, the query API and the health checks on one node:http server. */
@@ -94,6 +115,7 @@ export async function startService(
   const spool = isPostgresUrl(config.database) ? openSpool(config.spool) : undefined;
   const store = openStore(config.database, {
     sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
+    onProjectionError: (error) => logProjectionError(logger, error),
   });
   // PostgreSQL is a network away: while it is unreachable, callbacks are acknowledged from a local spool. (The relay
   // finds flushed events at its next poll.)
@@ -119,6 +141,8 @@ export async function startService(
             })),
           ),
         });
+  // New events have outbox rows once projected: the relay picks them up now rather than at its next poll.
+  if (relay) store.onProjected(() => relay.wake());
   const receiver = createReceiver({
     auth,
     maxConcurrentRequests: config.maxConcurrentRequests,
@@ -136,7 +160,7 @@ export async function startService(
     const pathname = target.split('?', 1)[0] ?? '/';
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
-      const { status, body } = await readiness(store, spooling);
+      const { status, body } = await readiness(store, spooling, config.maxProjectionLagSeconds);
       return sendJson(res, status, body);
     }
     if (isApiPath(pathname) || pathname === '/metrics') {
@@ -159,8 +183,6 @@ export async function startService(
       onOutcome: (outcome) => {
         logOutcome(logger, outcome, performance.now() - started);
         metrics.callback(outcome);
-        // A new event has outbox rows: let the relay pick them up now rather than at its next poll.
-        if (outcome.eventId !== undefined && !outcome.duplicate) relay?.wake();
       },
     });
   }

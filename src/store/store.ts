@@ -3,6 +3,7 @@ import type {
   CallbackCommand,
   CallbackKind,
   Recorder,
+  RecordOptions,
   RecordResult,
 } from '../protocol/index.js';
 
@@ -84,12 +85,27 @@ export interface EventFilter extends PageRequest {
   receivedBefore?: number;
 }
 
+/** How far the projections (events, conversations, command stats, outbox) trail what was acknowledged. */
+export interface ProjectionLag {
+  /** Callbacks acknowledged and not yet projected. */
+  events: number;
+  /** Age of the oldest of them; 0 when there is none. */
+  seconds: number;
+}
+
 /**
- * The store contract, the same for every backend: `record` is durable when it resolves and idempotent for exact
- * redeliveries; reads never expose column names, only OpenIM's JSON names.
+ * The store contract, the same for every backend: `record` is durable when it resolves (the callback is in the
+ * acknowledgement log) and idempotent for exact redeliveries; everything read is a projection of that log, built off
+ * the ack path, so a read may trail the acknowledgements by `projectionLag()` unless it waits for `caughtUp()`.
+ * Reads never expose column names, only OpenIM's JSON names.
  */
 export interface Store extends Recorder, Outbox {
-  record(callback: AcceptedCallback): Promise<RecordResult>;
+  record(callback: AcceptedCallback, options?: RecordOptions): Promise<RecordResult>;
+  /** Resolves once every callback acknowledged before the call is projected: reads made after it see them. */
+  caughtUp(): Promise<void>;
+  projectionLag(): Promise<ProjectionLag>;
+  /** Calls `listener` after each projection that added events (with their outbox rows): the relay wakes on it. */
+  onProjected(listener: () => void): void;
   listConversations(filter?: ConversationFilter): Promise<Page<ConversationRecord>>;
   getConversation(ownerUserId: string, conversationId: string): Promise<ConversationRecord | undefined>;
   listEvents(filter?: EventFilter): Promise<Page<EventRecord>>;
@@ -207,6 +223,13 @@ export interface Outbox {
 export interface StoreOptions {
   /** Sinks that get an outbox row for each new event they take, in the event's own transaction. */
   sinks?: OutboxSink[];
+  /**
+   * false: a store that reads and serves the outbox but records nothing (a CLI command beside a running service):
+   * it neither takes the acknowledgement log nor projects it. Default true.
+   */
+  records?: boolean;
+  /** A projection transaction failed (it is retried; the inbox keeps the callbacks): for the service's log. */
+  onProjectionError?: (error: string) => void;
 }
 
 export const MAX_PAGE_SIZE = 1000;

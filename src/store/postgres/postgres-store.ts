@@ -45,10 +45,28 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     return (await pool.query<Row>(numberedParams(sql), params)).rows;
   }
 
+  const listeners: (() => void)[] = [];
+
   return {
     async record(callback) {
       assertOpen();
-      return writer.record(callback);
+      const result = await writer.record(callback);
+      if (!result.duplicate) for (const listener of listeners) listener();
+      return result;
+    },
+
+    // Each record is projected in its own commit here: nothing trails.
+    async caughtUp() {
+      assertOpen();
+      await writer.flushed();
+    },
+
+    async projectionLag() {
+      return { events: 0, seconds: 0 };
+    },
+
+    onProjected(listener) {
+      listeners.push(listener);
     },
 
     async checkWritable() {

@@ -1,4 +1,10 @@
-import type { AcceptedCallback, Recorder, RecordResult, SpooledResult } from '../../protocol/index.js';
+import type {
+  AcceptedCallback,
+  Recorder,
+  RecordOptions,
+  RecordResult,
+  SpooledResult,
+} from '../../protocol/index.js';
 import type { Store } from '../store.js';
 import { DatabaseTimeoutError, isConnectionError } from './is-connection-error.js';
 import type { Spool } from './open-spool.js';
@@ -92,11 +98,11 @@ class Spooling implements SpoolingRecorder {
     if (this.stored > 0) this.degrade('the spool holds callbacks of an earlier run');
   }
 
-  async record(callback: AcceptedCallback): Promise<RecordResult | SpooledResult> {
+  async record(callback: AcceptedCallback, options?: RecordOptions): Promise<RecordResult | SpooledResult> {
     if (this.closed) throw new Error('recorder is closed');
     if (this.state === 'ready') {
       try {
-        return await this.timed(this.store.record(callback));
+        return await this.timed(this.store.record(callback, options));
       } catch (error) {
         if (!isConnectionError(error)) throw error;
         this.degrade(messageOf(error));

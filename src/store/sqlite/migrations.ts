@@ -93,4 +93,22 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'projection cursor: the inbox is projected into these tables off the ack path',
+    sql: `
+      -- Callbacks are acknowledged from the inbox (an append-only log beside this file, see src/store/inbox/);
+      -- everything above is its projection. The cursor is written in each projection transaction, so a crash at any
+      -- point projects every record exactly once. Events recorded before the inbox existed count as projected.
+      CREATE TABLE projection (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        -- The seq of the last record projected (event ids are seqs).
+        seq INTEGER NOT NULL,
+        -- Where reading resumes: the segment (named by its first seq; 0 before any) and the offset in it.
+        segment INTEGER NOT NULL,
+        segment_offset INTEGER NOT NULL
+      );
+      INSERT INTO projection VALUES (1, coalesce((SELECT max(id) FROM events), 0), 0, 0);
+    `,
+  },
 ];

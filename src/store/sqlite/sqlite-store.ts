@@ -20,19 +20,98 @@ import type {
 } from '../rows.js';
 import { startThread, stopThread } from './start-thread.js';
 import { WriterClient } from './writer-client.js';
+import { inboxDirOf, inboxTail, openInbox, ProjectionProgress, RecentKeys } from '../inbox/index.js';
+import type { AcceptedCallback, RecordOptions, RecordResult } from '../../protocol/index.js';
 
 /**
- * The default backend: one SQLite file. Writes go to a writer thread that group-commits them with an fsync before
- * `record` resolves; reads run on this thread on their own connection (WAL lets them proceed during writes).
+ * The default backend: one SQLite file and, beside it, its inbox (`<file>-inbox/`). A callback is acknowledged once
+ * it is appended to the inbox (group commit, `O_DSYNC`): nothing random-ordered is written before the answer. The
+ * writer thread projects the inbox into the tables (events, command stats, outbox, conversations) in batches, off
+ * the ack path, and does the outbox's writes; reads run on this thread on their own connection (WAL lets them
+ * proceed during writes), and see what is projected (see `caughtUp`).
  */
 export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
   if (path === ':memory:')
     throw new Error('the SQLite store needs a file: a writer thread and readers share it');
   const db = openDatabase(path);
   migrate(db);
-  const writer = new WriterClient(path, options.sinks ?? []);
+  const records = options.records ?? true;
+  const inboxDir = inboxDirOf(path);
+  const projectedSeq = () => (db.prepare('SELECT seq FROM projection WHERE id = 1').pluck().get() as number) ?? 0;
+  const maxEventId = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
+  const inbox = records ? openInbox(inboxDir, { startAfter: Math.max(projectedSeq(), maxEventId) }) : undefined;
+  const durable = new SharedArrayBuffer(8);
+  const durableView = new BigInt64Array(durable);
+  Atomics.store(durableView, 0, BigInt(inbox?.durableSeq() ?? 0));
+  const progress = new ProjectionProgress(projectedSeq(), inbox?.durableSeq() ?? 0, Date.now());
+  const recent = new RecentKeys();
+  const listeners: (() => void)[] = [];
+  const writer = new WriterClient(
+    { path, sinks: options.sinks ?? [], ...(inbox ? { projection: { inboxDir, durable } } : {}) },
+    {
+      projected({ seq, added }) {
+        progress.advance(seq);
+        recent.projected(seq);
+        if (added > 0) for (const listener of listeners) listener();
+      },
+      projectionFailed(error) {
+        options.onProjectionError?.(error);
+      },
+    },
+  );
+  inbox?.onDurable((lastSeq, firstReceivedAt) => {
+    Atomics.store(durableView, 0, BigInt(lastSeq));
+    progress.durable(lastSeq, firstReceivedAt);
+  });
   const checkpointer = startThread('sqlite-checkpointer', { path, intervalMs: 500 });
   let closed = false;
+
+  const eventByKey = db.prepare<[string, string, number], { id: number }>(
+    'SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ? AND id <> ?',
+  );
+
+  /** An earlier event of the same key in the database (the caller's own, once projected, does not count). */
+  async function projectedOriginal(callback: AcceptedCallback, seq: number): Promise<number | undefined> {
+    if (recent.uncertainThrough > progress.projected) {
+      // So many callbacks trail the projection that some keys left the recent set: wait until they are projected.
+      writer.projectNow();
+      await progress.reached(recent.uncertainThrough);
+    }
+    return eventByKey.get(callback.operationID, callback.idempotencyKey, seq)?.id;
+  }
+
+  async function record(callback: AcceptedCallback, recordOptions: RecordOptions = {}): Promise<RecordResult> {
+    assertOpen();
+    if (!inbox) throw new Error('this store was opened to read (records: false): it records nothing');
+    const key = callback.idempotencyKey;
+    let original = recent.get(key);
+    const { seq, durable: written } = inbox.append(callback);
+    if (original === undefined) recent.add(key, seq, progress.projected);
+    try {
+      await written;
+    } catch (error) {
+      if (original === undefined) recent.forget(key, seq);
+      throw error;
+    }
+    if (original === undefined && recordOptions.exactDuplicate) original = await projectedOriginal(callback, seq);
+    return original === undefined ? { eventId: seq, duplicate: false } : { eventId: original, duplicate: true };
+  }
+
+  /** A store that does not record: the service's inbox (if one runs) is read for how far it got. */
+  async function othersCaughtUp(): Promise<void> {
+    const target = inboxTail(inboxDir);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const projected = projectedSeq();
+      if (projected >= target) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${target - projected} acknowledged callbacks are not projected yet: is the service that records into ${path} running?`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   const pending = db.prepare(
     `SELECT id, event_id, ordering_key, attempts, next_attempt_at FROM deliveries
@@ -55,13 +134,27 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
   }
 
   return {
-    async record(callback) {
+    record,
+
+    async caughtUp() {
       assertOpen();
-      return writer.record(callback);
+      if (!inbox) return othersCaughtUp();
+      writer.projectNow();
+      await progress.reached();
+    },
+
+    async projectionLag() {
+      if (inbox) return progress.lag();
+      return { events: Math.max(0, inboxTail(inboxDir) - projectedSeq()), seconds: 0 };
+    },
+
+    onProjected(listener) {
+      listeners.push(listener);
     },
 
     async checkWritable() {
       assertOpen();
+      await inbox?.checkWritable();
       await writer.heartbeat();
     },
 
@@ -143,6 +236,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     async close() {
       if (closed) return;
       closed = true;
+      await inbox?.close();
       await writer.close();
       await stopThread(checkpointer);
       db.close();

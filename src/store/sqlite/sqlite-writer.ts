@@ -1,54 +1,32 @@
 /**
- * The writer thread of the SQLite store. Every write happens here, so the fsync of a commit never blocks the HTTP
- * thread. Requests that arrive while a commit runs queue up in this thread's port and form the next batch: one
- * transaction and one fsync for all of them (group commit), growing by itself under load.
+ * The writer thread of the SQLite store: every write to the database happens here, off the thread that answers
+ * OpenIM. Two kinds of work:
+ * - the projection: callbacks are acknowledged once they are in the inbox (src/store/inbox/); this thread reads
+ *   the inbox behind them and projects it into the tables (events, command stats, outbox rows, conversations), in
+ *   transactions that grow with the backlog, each with its cursor;
+ * - the outbox's writes for the relay and the operations API (claims, settlements, replays) and the heartbeat.
+ * Requests that arrive while a commit runs form the next transaction with the projection due by then, so neither
+ * waits for a commit of its own. Projection commits are fsynced too, so that an inbox segment is deleted only once
+ * what it held is durable here.
  */
+import { unlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RecordResult } from '../../protocol/index.js';
 import { openDatabase } from './open-database.js';
-import { conversationOf } from './writer-protocol.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
-import type { CallbackTuple, Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import { createProjector } from './project-records.js';
+import type { ReplaySelection, Settlement } from '../store.js';
+import type { Claim, WriterMessage, WriterReply, WriterRequest, WriterResult, WriterStart } from './writer-protocol.js';
 import { dueHeads } from '../rows.js';
 import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
+import { InboxReader, listSegments } from '../inbox/index.js';
+import type { InboxCursor } from '../inbox/index.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
 
-const { path, sinks, endLeases } = workerData as { path: string; sinks: OutboxSink[]; endLeases: boolean };
+const { path, sinks, endLeases, projection } = workerData as WriterStart;
 const db = openDatabase(path);
 // Checkpoints run on the checkpointer thread, never inside this thread's commits.
 db.pragma('wal_autocheckpoint = 0');
-const insertEvent = db.prepare<unknown[], { id: number }>(
-  `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
-   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, idempotency_key) DO NOTHING RETURNING id`,
-);
-const findEventByKey = db.prepare<[string, string], { id: number }>(
-  'SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?',
-);
-const countCommand = db.prepare(
-  `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?)
-   ON CONFLICT (command) DO UPDATE SET count = count + 1,
-     first_seen_at = min(first_seen_at, excluded.first_seen_at), last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
-);
-const upsertConversation = db.prepare(
-  `INSERT INTO conversations (owner_user_id, conversation_id, conversation_type, user_id, group_id, recv_msg_opt,
-     is_pinned, is_private_chat, burn_duration, group_at_type, attached_info, ex,
-     first_seen_at, last_seen_at, times_seen, last_command, last_event_id)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-   ON CONFLICT (owner_user_id, conversation_id) DO UPDATE SET
-     conversation_type = excluded.conversation_type, user_id = excluded.user_id, group_id = excluded.group_id,
-     recv_msg_opt = excluded.recv_msg_opt, is_pinned = excluded.is_pinned, is_private_chat = excluded.is_private_chat,
-     burn_duration = excluded.burn_duration, group_at_type = excluded.group_at_type,
-     attached_info = excluded.attached_info, ex = excluded.ex,
-     first_seen_at = min(first_seen_at, excluded.first_seen_at),
-     last_seen_at = max(last_seen_at, excluded.last_seen_at),
-     times_seen = times_seen + 1, last_command = excluded.last_command, last_event_id = excluded.last_event_id`,
-);
-const insertDelivery = db.prepare(
-  `INSERT INTO deliveries (event_id, sink, ordering_key, status, next_attempt_at, created_at)
-   VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (event_id, sink) DO NOTHING`,
-);
 // Settling ends the lease, whoever held it (see Outbox.settleDeliveries).
 const markDelivered = db.prepare(
   `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, settled_at = ?, last_error = NULL,
@@ -90,59 +68,6 @@ if (endLeases && sinks.length > 0) {
   db.transaction(() => sinks.forEach((sink) => endLeasesOf.run(sink.name))).immediate();
 }
 
-/** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
-function recordOne(callback: CallbackTuple): RecordResult {
-  const [command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson] = callback;
-  const inserted = insertEvent.get(
-    command,
-    kind,
-    operationID,
-    receivedAt,
-    idempotencyKey,
-    rawBody,
-    warningsJson,
-  );
-  if (!inserted) {
-    const original = findEventByKey.get(operationID, idempotencyKey);
-    if (!original) throw new Error('idempotency key conflicted but no event holds it');
-    return { eventId: original.id, duplicate: true };
-  }
-  countCommand.run(command, receivedAt, receivedAt);
-  const c = conversationOf(callback);
-  for (const sink of sinks) {
-    if (sink.commands && !sink.commands.includes(command)) continue;
-    // FIFO per conversation; events without one are not ordered among themselves.
-    insertDelivery.run(
-      inserted.id,
-      sink.name,
-      c ? c.conversationId : `#${inserted.id}`,
-      receivedAt,
-      receivedAt,
-    );
-  }
-  if (c) {
-    upsertConversation.run(
-      c.ownerUserId,
-      c.conversationId,
-      c.conversationType,
-      'userId' in c ? c.userId : '',
-      'groupId' in c ? c.groupId : '',
-      c.recvMsgOpt,
-      c.isPinned ? 1 : 0,
-      c.isPrivateChat ? 1 : 0,
-      c.burnDuration,
-      c.groupAtType,
-      c.attachedInfo,
-      c.ex,
-      receivedAt,
-      receivedAt,
-      command,
-      inserted.id,
-    );
-  }
-  return { eventId: inserted.id, duplicate: false };
-}
-
 function settle(settlements: Settlement[]): null {
   for (const s of settlements) {
     if (s.outcome === 'delivered') markDelivered.run(s.at, s.deliveryId);
@@ -181,12 +106,10 @@ function replay(selection: ReplaySelection, at: number): number {
   return db.prepare(sql).run(at, ...params).changes;
 }
 
-type Write = Exclude<WriterRequest, { type: 'close' }>;
+type Write = Exclude<WriterRequest, { type: 'close' | 'project' }>;
 
 function apply(write: Write): WriterResult {
   switch (write.type) {
-    case 'record':
-      return recordOne(write.callback);
     case 'heartbeat':
       beat.run(write.at);
       return null;
@@ -199,47 +122,125 @@ function apply(write: Write): WriterResult {
   }
 }
 
-const writeAll = db.transaction((writes: Write[]) => writes.map(apply));
+/** Records per projection transaction, at most: bounds how long a claim of the relay may wait behind one. */
+const PROJECTION_BATCH = 5000;
+const PROJECTION_BATCH_BYTES = 16 << 20;
+/**
+ * How often the projection looks for new records when it is not behind. Waiting a little makes batches of many
+ * records, and a batch costs far less per record than one record alone: hot pages (the tails of the tables and of
+ * their ordered indexes, the B-tree roots) are written once per transaction.
+ */
+const PROJECTION_INTERVAL_MS = 20;
 
-function commit(batch: Write[]): WriterReply[] {
+const project = projection ? createProjector(db, sinks) : undefined;
+const durable = projection ? new BigInt64Array(projection.durable) : undefined;
+let committedCursor: InboxCursor | undefined = projection
+  ? (db.prepare('SELECT seq, segment, segment_offset AS offset FROM projection WHERE id = 1').get() as InboxCursor)
+  : undefined;
+const reader = projection && committedCursor ? new InboxReader(projection.inboxDir, committedCursor) : undefined;
+
+const durableSeq = () => (durable ? Number(Atomics.load(durable, 0)) : 0);
+const behind = () => reader !== undefined && durableSeq() > reader.cursor.seq;
+
+const writeAll = db.transaction((writes: Write[], records: Parameters<NonNullable<typeof project>>[0]) => {
+  const results = writes.map(apply);
+  const projected = project && reader && records.length > 0 ? project(records, reader.cursor) : undefined;
+  return { results, projected };
+});
+
+function failed(writes: Write[], error: unknown): WriterReply[] {
+  return writes.map(({ id }) => ({ id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+}
+
+/** One transaction for the queued writes and the projection due; isolates a failing write or projection. */
+function commit(writes: Write[], projectNow: boolean): Omit<WriterMessage, 'replies'> & { replies: WriterReply[] } {
+  const records = projectNow && reader ? reader.read(durableSeq(), PROJECTION_BATCH, PROJECTION_BATCH_BYTES) : [];
   try {
-    return writeAll
-      .immediate(batch)
-      .map((result, index) => ({ id: batch[index]?.id ?? -1, ok: true, result }));
+    const { results, projected } = writeAll.immediate(writes, records);
+    const replies = results.map((result, index) => ({ id: writes[index]?.id ?? -1, ok: true as const, result }));
+    if (projected && reader) committed(reader.cursor);
+    return projected ? { replies, projected } : { replies };
   } catch (error) {
-    if (batch.length > 1) return batch.flatMap((write) => commit([write])); // find the one bad write
-    return batch.map(({ id }) => ({
-      id,
-      ok: false,
-      error: error instanceof Error ? error.message : String(error),
-    }));
+    if (records.length > 0) {
+      // The reader goes back to what is committed; the writes are tried without the projection, which is tried
+      // again at its next turn (a full disk, say, holds it back until there is room; the inbox keeps the records).
+      if (reader && committedCursor) reader.rewind(committedCursor);
+      const projectionError = error instanceof Error ? error.message : String(error);
+      return { ...(writes.length > 0 ? commit(writes, false) : { replies: [] }), projectionError };
+    }
+    if (writes.length > 1) return { replies: writes.flatMap((write) => commit([write], false).replies) };
+    return { replies: failed(writes, error) };
+  }
+}
+
+/** After a projection commit: segments wholly before the cursor's are durable here and can go. */
+function committed(cursor: InboxCursor): void {
+  const previous = committedCursor;
+  committedCursor = cursor;
+  if (!projection || previous?.segment === cursor.segment) return;
+  for (const segment of listSegments(projection.inboxDir)) {
+    if (segment.firstSeq < cursor.segment) unlinkSync(segment.path);
   }
 }
 
 let queue: Write[] = [];
-let scheduled = false;
+let scheduled: 'now' | 'soon' | undefined;
+let timer: NodeJS.Timeout | undefined;
 let closeId: number | undefined;
+let closeDeadline = 0;
+/** The acknowledging thread asked for the projection now (a consistent read waits for it). */
+let forced = false;
+let lastProjectionAt = 0;
 
 function flush(): void {
-  scheduled = false;
-  const batch = queue;
+  scheduled = undefined;
+  clearTimeout(timer);
+  const writes = queue;
   queue = [];
-  if (batch.length > 0) port?.postMessage(commit(batch));
-  if (closeId !== undefined) {
-    db.close();
-    port?.postMessage([{ id: closeId, ok: true, result: null } satisfies WriterReply]);
-    port?.close();
+  const projectNow =
+    behind() && (closeId !== undefined || Date.now() - lastProjectionAt >= PROJECTION_INTERVAL_MS || forced);
+  forced = false;
+  if (projectNow) lastProjectionAt = Date.now();
+  if (writes.length > 0 || projectNow) {
+    port?.postMessage(commit(writes, projectNow) satisfies WriterMessage);
   }
+  if (closeId !== undefined) {
+    if (behind() && Date.now() < closeDeadline) return schedule('now');
+    reader?.close();
+    db.close();
+    port?.postMessage({ replies: [{ id: closeId, ok: true, result: null }] } satisfies WriterMessage);
+    port?.close();
+    return;
+  }
+  if (queue.length > 0) return schedule('now');
+  // Behind by a full batch: go on at once. Otherwise look again after the interval.
+  if (behind() && durableSeq() - (reader?.cursor.seq ?? 0) >= PROJECTION_BATCH) return schedule('now');
+  if (reader) schedule('soon');
+}
+
+function schedule(when: 'now' | 'soon'): void {
+  if (scheduled === 'now' || scheduled === when) return;
+  if (when === 'now') {
+    clearTimeout(timer);
+    scheduled = 'now';
+    setImmediate(flush);
+    return;
+  }
+  scheduled = 'soon';
+  // Counted from the last projection, so that the relay's frequent writes never push the next one back.
+  timer = setTimeout(flush, Math.max(0, lastProjectionAt + PROJECTION_INTERVAL_MS - Date.now()));
 }
 
 port.on('message', (requests: WriterRequest[]) => {
   for (const request of requests) {
-    if (request.type === 'close') closeId = request.id;
+    if (request.type === 'close') {
+      closeId = request.id;
+      // What is durable in the inbox is projected before the file closes, for a while; the rest at the next start.
+      closeDeadline = Date.now() + 10_000;
+    } else if (request.type === 'project') forced = true;
     else queue.push(request);
   }
-  if (!scheduled) {
-    scheduled = true;
-    // After this turn's messages are all in: everything queued meanwhile shares the commit.
-    setImmediate(flush);
-  }
+  // After this turn's messages are all in: everything queued meanwhile shares the commit.
+  schedule('now');
 });
+if (reader) schedule('soon');

@@ -1,36 +1,39 @@
 import type { Worker } from 'node:worker_threads';
-import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
 import { startThread } from './start-thread.js';
-import { toTuple } from './writer-protocol.js';
-import type { Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
+import type { Claim, WriterMessage, WriterRequest, WriterResult, WriterStart } from './writer-protocol.js';
+import type { Projected } from './project-records.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { ReplaySelection, Settlement } from '../store.js';
 
 type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+export interface WriterEvents {
+  /** A projection transaction committed. */
+  projected?(projected: Projected): void;
+  /** A projection transaction failed; it is tried again. */
+  projectionFailed?(error: string): void;
+}
+
 /**
- * The HTTP thread's handle on the writer thread: each call resolves when the writer's commit (and fsync) returned.
- * If the thread dies, what it held is rejected (never reported as written) and the next call starts a new one.
+ * The acknowledging thread's handle on the writer thread: each call resolves when the writer's commit (and fsync)
+ * returned. If the thread dies, what it held is rejected (never reported as written) and the next call starts a new
+ * one, which resumes the projection from its committed cursor.
  */
 export class WriterClient {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private closing = false;
   private nextId = 1;
-  /** Requests of this turn of the event loop, posted together: one message per turn instead of one per callback. */
+  /** Requests of this turn of the event loop, posted together: one message per turn. */
   private outbox: WriterRequest[] = [];
 
   constructor(
-    private readonly path: string,
-    private readonly sinks: OutboxSink[],
+    private readonly start: Omit<WriterStart, 'endLeases'>,
+    private readonly events: WriterEvents = {},
   ) {
-    // Started now, not on the first callback: a thread takes a few hundred milliseconds to boot, which the first
-    // before-callback would otherwise spend out of its deadline.
-    this.worker = this.start(true);
-  }
-
-  record(callback: AcceptedCallback): Promise<RecordResult> {
-    return this.send({ type: 'record', callback: toTuple(callback) }) as Promise<RecordResult>;
+    // Started now, not on the first call: a thread takes a few hundred milliseconds to boot.
+    this.worker = this.spawn(true);
   }
 
   heartbeat(): Promise<unknown> {
@@ -49,8 +52,14 @@ export class WriterClient {
     return this.send({ type: 'replay', selection, at: Date.now() }) as Promise<number>;
   }
 
-  /** Commits everything sent so far, then ends the thread. */
+  /** Asks for a projection now rather than at the next interval (nothing to wait for: progress is reported). */
+  projectNow(): void {
+    this.post({ id: 0, type: 'project' });
+  }
+
+  /** Commits everything sent so far, projects what is durable (for up to 10 s), then ends the thread. */
   async close(): Promise<void> {
+    this.closing = true;
     if (!this.worker) return;
     const worker = this.worker;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
@@ -62,26 +71,31 @@ export class WriterClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (this.outbox.push({ ...request, id } as WriterRequest) === 1) setImmediate(() => this.flushOutbox());
+      this.post({ ...request, id } as WriterRequest);
     });
+  }
+
+  private post(request: WriterRequest): void {
+    if (this.outbox.push(request) === 1) setImmediate(() => this.flushOutbox());
   }
 
   private flushOutbox(): void {
     const requests = this.outbox;
     this.outbox = [];
-    (this.worker ??= this.start()).postMessage(requests);
+    (this.worker ??= this.spawn()).postMessage(requests);
   }
 
-  /** `endLeases`: the first thread of this store ends the leases a previous run of the service left (see the writer). */
-  private start(endLeases = false): Worker {
-    const worker = startThread('sqlite-writer', { path: this.path, sinks: this.sinks, endLeases });
-    worker.on('message', (replies: WriterReply[]) => {
-      for (const reply of replies) {
+  private spawn(endLeases = false): Worker {
+    const worker = startThread('sqlite-writer', { ...this.start, endLeases } satisfies WriterStart);
+    worker.on('message', (message: WriterMessage) => {
+      for (const reply of message.replies) {
         const pending = this.pending.get(reply.id);
         this.pending.delete(reply.id);
         if (reply.ok) pending?.resolve(reply.result);
         else pending?.reject(new Error(reply.error));
       }
+      if (message.projected) this.events.projected?.(message.projected);
+      if (message.projectionError !== undefined) this.events.projectionFailed?.(message.projectionError);
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
@@ -89,7 +103,15 @@ export class WriterClient {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (code ${code})`)));
+    worker.on('exit', (code) => {
+      fail(new Error(`SQLite writer thread exited (code ${code})`));
+      // The projection has no caller to restart it: a new thread resumes it from its committed cursor.
+      if (this.start.projection && !this.closing && !this.worker) {
+        setTimeout(() => {
+          if (!this.closing) this.worker ??= this.spawn();
+        }, 100).unref();
+      }
+    });
     return worker;
   }
 }

@@ -1,54 +1,29 @@
-import type {
-  AcceptedCallback,
-  CallbackKind,
-  ConversationCallback,
-  RecordResult,
-} from '../../protocol/index.js';
+import type { RecordResult } from '../../protocol/index.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { ReplaySelection, Settlement } from '../store.js';
+import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { Projected } from './project-records.js';
 
-/**
- * A callback as it crosses to the writer thread: a flat tuple, because structured clone copies arrays of scalars
- * far faster than objects, and this happens for every callback. The conversation is not sent: the writer parses
- * it from the raw bytes, which moves that work off the HTTP thread.
- */
-export type CallbackTuple = [
-  command: string,
-  kind: CallbackKind,
-  operationID: string,
-  receivedAt: number,
-  idempotencyKey: string,
-  rawBody: Uint8Array,
-  warningsJson: string | null,
-  isConversation: boolean,
-];
-
-export function toTuple(callback: AcceptedCallback): CallbackTuple {
-  return [
-    callback.command,
-    callback.kind,
-    callback.operationID,
-    callback.receivedAt,
-    callback.idempotencyKey,
-    // A copy of exactly these bytes: the body is often a view into the socket's larger read buffer, and structured
-    // clone would copy all of that buffer for every callback.
-    new Uint8Array(callback.rawBody),
-    callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
-    callback.conversation !== null,
-  ];
-}
-
-/** The conversation of a tuple, parsed from the bytes the receiver already validated. */
-export function conversationOf(tuple: CallbackTuple): ConversationCallback | null {
-  return tuple[7] ? (JSON.parse(Buffer.from(tuple[5]).toString('utf8')) as ConversationCallback) : null;
+/** What the writer thread is started with. */
+export interface WriterStart {
+  readonly path: string;
+  readonly sinks: readonly OutboxSink[];
+  /** The first thread of a store ends the leases a previous run of the service left (see the writer). */
+  readonly endLeases: boolean;
+  /** Absent for a store that only reads and serves the outbox (a CLI command): nothing is projected then. */
+  readonly projection?: {
+    readonly inboxDir: string;
+    /** One BigInt64: the highest durable seq of the inbox, stored by the acknowledging thread. */
+    readonly durable: SharedArrayBuffer;
+  };
 }
 
 export type WriterRequest =
-  | { id: number; type: 'record'; callback: CallbackTuple }
   | { id: number; type: 'heartbeat'; at: number }
   | { id: number; type: 'settle'; settlements: Settlement[] }
   | { id: number; type: 'replay'; selection: ReplaySelection; at: number }
   | { id: number; type: 'claim'; claim: Claim }
+  /** Project what is durable now, without waiting for the interval. */
+  | { id: number; type: 'project' }
   | { id: number; type: 'close' };
 
 /** What `claimDeliveries` asks of the writer (see `Outbox.claimDeliveries`). */
@@ -65,3 +40,10 @@ export type WriterResult = RecordResult | number | null | PendingDeliveryRow[];
 
 export type WriterReply =
   { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
+
+/** One message of the writer thread: the answers of a transaction, and what it projected (or why it could not). */
+export interface WriterMessage {
+  readonly replies: readonly WriterReply[];
+  readonly projected?: Projected;
+  readonly projectionError?: string;
+}
