@@ -30,3 +30,4 @@ export * from './simulate-group-chat-creation.js';
 export * from './stops-operation.js';
 export * from './example-request.js';
 export * from './set-request-field.js';
+export * from './go-decode.js';

@@ -26,7 +26,7 @@ const COMMON = struct('CommonCallbackResp', {
 const WHOLE = new WeakMap<StructType, StructType>();
 
 /** The response struct: the common package embedded, then the command's answer fields. */
-function responseStruct(answer: StructType | undefined): StructType {
+export function responseStruct(answer: StructType | undefined): StructType {
   if (answer === undefined) return COMMON;
   let whole = WHOLE.get(answer);
   if (whole === undefined) {

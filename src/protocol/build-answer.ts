@@ -29,7 +29,7 @@ export function buildAnswerFields(
       errors.push({ field: name, reason: `OpenIM does not apply it for ${spec.command}` });
       continue;
     }
-    if (setOnlyIfSent.includes(name) && request[name] === null) {
+    if (setOnlyIfSent.includes(name) && (request[name] ?? null) === null) {
       errors.push({ field: name, reason: 'is null in the request: OpenIM would dereference nil' });
       continue;
     }
