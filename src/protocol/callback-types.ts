@@ -24,6 +24,10 @@ type IgnoredOf<C extends CallbackCommand> =
  */
 export type OverridesOf<C extends CallbackCommand> = C extends CallbackCommand
   ? [AnswerOf<C>] extends [never]
-    ? { readonly [field: string]: never }
-    : Omit<InputOf<AnswerOf<C>>, Extract<IgnoredOf<C>, string>>
+    ? NoOverrides
+    : Applied<Omit<InputOf<AnswerOf<C>>, Extract<IgnoredOf<C>, string>>>
   : never;
+
+/** Continue or reject only: any field is an error (an empty object type would take anything). */
+type NoOverrides = { readonly [field: string]: never };
+type Applied<O> = [keyof O] extends [never] ? NoOverrides : O;
