@@ -17,3 +17,6 @@ export type { AdapterOptions } from './node-adapter.js';
 export { toFetchHandler } from './web-adapter.js';
 export type { Outcome, RawRequest, RawResponse } from './raw-exchange.js';
 export { normaliseBasePath, routeCallback } from './route-callback.js';
+export { keepRawBody, toExpressMiddleware } from './express-adapter.js';
+export type { ExpressLikeRequest } from './express-adapter.js';
+export { fastifyOpenimHooks } from './fastify-adapter.js';
