@@ -14,15 +14,21 @@ const code = (text: string) => `\`${text}\``;
 
 /** A struct's fields as the README shows them: `name type`, shared structs by their short name. */
 function describeStruct(type: StructType): string {
-  return type.parts
-    .map((part) => {
-      if ('fields' in part) return part.fields.map((f) => code(`${f.name} ${f.type.go}`)).join(', ');
-      const short = SHORT_NAMES[part.embed.name];
-      const inner = short ?? describeStruct(part.embed);
-      return part.pointer ? `${short ?? inner} (absent when nil)` : inner;
-    })
-    .filter((text) => text !== '')
-    .join(' + ');
+  const segments = type.parts.map((part) => {
+    if ('fields' in part)
+      return { embedded: false, text: part.fields.map((f) => code(`${f.name} ${f.type.go}`)).join(', ') };
+    const short = SHORT_NAMES[part.embed.name];
+    const inner = short ?? describeStruct(part.embed);
+    return { embedded: true, text: part.pointer ? `${inner} (absent when nil)` : inner };
+  });
+  // Fields declared in several groups read as one list; an embedded struct is added with "+".
+  return segments
+    .filter((segment) => segment.text !== '')
+    .map(
+      (segment, i, all) =>
+        `${i === 0 ? '' : segment.embedded || all[i - 1]?.embedded ? ' + ' : ', '}${segment.text}`,
+    )
+    .join('');
 }
 
 function describeOverrides(spec: CallbackSpec): string {

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { commandSpec, encodeGoJson, goJsonString, goString, struct } from '../src/protocol/index.js';
 import type { GoType, StructType } from '../src/protocol/index.js';
 import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
+import { TRICKY } from './helpers/go-samples.js';
 
 /** The request package example of the seed page (a copy of shared/seed, so tests need nothing outside the repo). */
 function seedExample(): Record<string, unknown> {
@@ -128,18 +129,6 @@ func main() {
 }
 `;
 }
-
-const TRICKY = [
-  'plain',
-  '<script>alert("x&y")</script>',
-  '你好，世界',
-  'emoji 😀👨‍👩‍👧 flags 🇨🇳',
-  'line\u2028separator\u2029paragraph',
-  'controls \t\n\r\u0000\u0001\u001f\u007f',
-  'quotes " and \\ backslash',
-  'lone \ud800 surrogate',
-  '{"text":"<b>double-encoded</b>"}',
-];
 
 describe('encodeGoJson against Go encoding/json', () => {
   test(

@@ -23,34 +23,15 @@ const OVERRIDES = {
   ex: pointer(goString),
 };
 
-const CONVERSATION_TYPE = int32Enum(Object.values(CONVERSATION_TYPES));
-
 // The JSON spells ownerUserId, conversationId, userId and groupId with a lower-case "d" here only.
-const single = (name: string) =>
-  struct(
-    name,
-    {
-      callbackCommand: goString,
-      ownerUserId: goString,
-      conversationId: goString,
-      conversationType: CONVERSATION_TYPE,
-      userId: goString,
-    },
-    SETTINGS,
-  );
-
-const group = (name: string) =>
-  struct(
-    name,
-    {
-      callbackCommand: goString,
-      ownerUserId: goString,
-      conversationId: goString,
-      conversationType: CONVERSATION_TYPE,
-      groupId: goString,
-    },
-    SETTINGS,
-  );
+const HEAD = {
+  callbackCommand: goString,
+  ownerUserId: goString,
+  conversationId: goString,
+  conversationType: int32Enum(Object.values(CONVERSATION_TYPES)),
+};
+const single = (name: string) => struct(name, HEAD, { userId: goString }, SETTINGS);
+const group = (name: string) => struct(name, HEAD, { groupId: goString }, SETTINGS);
 
 const SINGLE_EXAMPLE = {
   ownerUserId: '123228123',

@@ -43,49 +43,45 @@ const memberInfo = (name: string) =>
     ex: pointer(goString),
   });
 
-const setInfo = (name: string) =>
-  struct(name, {
-    callbackCommand: goString,
-    operationID: goString,
-    groupID: goString,
-    groupName: goString,
-    notification: goString,
-    introduction: goString,
-    faceURL: goString,
-    ex: goString,
-    needVerification: int32,
-    lookMemberInfo: int32,
-    applyMemberFriend: int32,
-  });
-
-const setInfoAfter = struct('CallbackAfterSetGroupInfoReq', {
-  callbackCommand: goString,
-  operationID: goString,
+const SET_INFO_HEAD = { callbackCommand: goString, operationID: goString };
+const GROUP_TEXTS = {
   groupID: goString,
   groupName: goString,
   notification: goString,
   introduction: goString,
   faceURL: goString,
+};
+/** What SetGroupInfo changes, nil when not being set (the after-callback, and the before-callback's answer). */
+const SET_INFO_OPTIONAL = {
+  ...GROUP_TEXTS,
   ex: pointer(goString),
   needVerification: pointer(int32),
   lookMemberInfo: pointer(int32),
   applyMemberFriend: pointer(int32),
-});
+};
+/** What SetGroupInfoEx changes, as wrapperspb scalars: null when not being set (request and answer alike). */
+const SET_INFO_EX = {
+  groupID: goString,
+  groupName: wrapper(goString),
+  notification: wrapper(goString),
+  introduction: wrapper(goString),
+  faceURL: wrapper(goString),
+  ex: wrapper(goString),
+  needVerification: wrapper(int32),
+  lookMemberInfo: wrapper(int32),
+  applyMemberFriend: wrapper(int32),
+};
 
-const setInfoEx = (name: string) =>
-  struct(name, {
-    callbackCommand: goString,
-    operationID: goString,
-    groupID: goString,
-    groupName: wrapper(goString),
-    notification: wrapper(goString),
-    introduction: wrapper(goString),
-    faceURL: wrapper(goString),
-    ex: wrapper(goString),
-    needVerification: wrapper(int32),
-    lookMemberInfo: wrapper(int32),
-    applyMemberFriend: wrapper(int32),
+const setInfo = (name: string) =>
+  struct(name, SET_INFO_HEAD, {
+    ...GROUP_TEXTS,
+    ex: goString,
+    needVerification: int32,
+    lookMemberInfo: int32,
+    applyMemberFriend: int32,
   });
+const setInfoAfter = struct('CallbackAfterSetGroupInfoReq', SET_INFO_HEAD, SET_INFO_OPTIONAL);
+const setInfoEx = (name: string) => struct(name, SET_INFO_HEAD, SET_INFO_EX);
 
 // GroupInfo is an embedded *GroupInfo in OpenIM; it is never nil there (CreateGroup refuses a request without it).
 const INIT_MEMBERS = { initMemberList: slice(pointer(GROUP_ADD_MEMBER_INFO)) };
@@ -320,17 +316,7 @@ export const GROUP_CALLBACKS = [
     kind: 'before',
     area: 'group',
     request: setInfo('CallbackBeforeSetGroupInfoReq'),
-    answer: struct('CallbackBeforeSetGroupInfoResp', {
-      groupID: goString,
-      groupName: goString,
-      notification: goString,
-      introduction: goString,
-      faceURL: goString,
-      ex: pointer(goString),
-      needVerification: pointer(int32),
-      lookMemberInfo: pointer(int32),
-      applyMemberFriend: pointer(int32),
-    }),
+    answer: struct('CallbackBeforeSetGroupInfoResp', SET_INFO_OPTIONAL),
     ignored: ['notification'],
     echo: ['groupID', 'groupName', 'introduction', 'faceURL'],
     notes: [
@@ -355,17 +341,7 @@ export const GROUP_CALLBACKS = [
     kind: 'before',
     area: 'group',
     request: setInfoEx('CallbackBeforeSetGroupInfoExReq'),
-    answer: struct('CallbackBeforeSetGroupInfoExResp', {
-      groupID: goString,
-      groupName: wrapper(goString),
-      notification: wrapper(goString),
-      introduction: wrapper(goString),
-      faceURL: wrapper(goString),
-      ex: wrapper(goString),
-      needVerification: wrapper(int32),
-      lookMemberInfo: wrapper(int32),
-      applyMemberFriend: wrapper(int32),
-    }),
+    answer: struct('CallbackBeforeSetGroupInfoExResp', SET_INFO_EX),
     ignored: ['notification'],
     echo: [
       'groupID',

@@ -22,6 +22,9 @@ const PUSH_FIELDS = {
   content: jsonText,
 };
 
+/** The answer fields of the three push callbacks (OpenIM applies some of them, see each). */
+const PUSH_ANSWER = { userIDList: slice(goString), offlinePushInfo: pointer(OFFLINE_PUSH_INFO) };
+
 const USER_STATUS_BATCH = struct('UserStatusBatchCallbackReq', embed(USER_STATUS_BASE), {
   userIDList: slice(goString),
 });
@@ -53,10 +56,7 @@ export const PUSH_CALLBACKS = [
     kind: 'before',
     area: 'push',
     request: BEFORE_PUSH,
-    answer: struct('CallbackBeforePushResp', {
-      userIDList: slice(goString),
-      offlinePushInfo: pointer(OFFLINE_PUSH_INFO),
-    }),
+    answer: struct('CallbackBeforePushResp', PUSH_ANSWER),
     ignored: ['userIDList', 'offlinePushInfo'],
     notes: [
       'Single and notification chats; continue or reject only (a rejection aborts that online push).',
@@ -70,10 +70,7 @@ export const PUSH_CALLBACKS = [
     kind: 'before',
     area: 'push',
     request: BEFORE_PUSH,
-    answer: struct('CallbackBeforePushResp', {
-      userIDList: slice(goString),
-      offlinePushInfo: pointer(OFFLINE_PUSH_INFO),
-    }),
+    answer: struct('CallbackBeforePushResp', PUSH_ANSWER),
     notes: [
       'The message\u2019s offline push info is flattened into the request (title \u2026 signalInfo), absent when it has none.',
       'A non-empty `userIDList` replaces the targets; `offlinePushInfo` replaces the push info.',
@@ -96,10 +93,7 @@ export const PUSH_CALLBACKS = [
     request: struct('CallbackBeforeSuperGroupOnlinePushReq', embed(USER_STATUS_BASE), PUSH_FIELDS, {
       seq: int64,
     }),
-    answer: struct('CallbackBeforeSuperGroupOnlinePushResp', {
-      userIDList: slice(goString),
-      offlinePushInfo: pointer(OFFLINE_PUSH_INFO),
-    }),
+    answer: struct('CallbackBeforeSuperGroupOnlinePushResp', PUSH_ANSWER),
     ignored: ['offlinePushInfo'],
     notes: ['A non-empty `userIDList` replaces the push targets; `offlinePushInfo` is ignored.'],
     example: {
