@@ -93,6 +93,11 @@ describe('a callback that fails validation (never lose what OpenIM sent)', () =>
     const events = await store.listEvents({ operationID: 'op-invalid' });
     assert.equal(events.items.length, 1, 'kept in the event log');
     assert.equal(events.items[0]?.rawBody, body);
+    assert.equal(events.items[0]?.invalid, true, 'flagged invalid');
+    assert.deepEqual(
+      events.items[0]?.fieldErrors.map((e) => e.field),
+      ['conversationType', 'isPinned'],
+    );
     assert.equal(response.outcome.eventId, events.items[0]?.id);
     const rows = await store.listConversations({
       conversationId: 'si_123228123_622925731',

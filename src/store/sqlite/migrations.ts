@@ -93,4 +93,13 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'invalid callbacks: kept with their field errors',
+    sql: `
+      -- JSON list of {field, reason}; NULL for a valid callback. An invalid one is kept (never lose what OpenIM sent).
+      ALTER TABLE events ADD COLUMN field_errors TEXT;
+      ALTER TABLE command_stats ADD COLUMN invalid INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
