@@ -250,6 +250,8 @@ describe('store', () => {
             receivedAt: new Date(T0).toISOString(),
             idempotencyKey: idempotencyKey(SEED_COMMAND, 'op-seed', new TextEncoder().encode(SEED_BODY)),
             warnings: ['conversationId does not match'],
+            invalid: false,
+            fieldErrors: [],
             rawBody: SEED_BODY,
             payload: JSON.parse(SEED_BODY),
           });
@@ -286,17 +288,63 @@ describe('store', () => {
             {
               callbackCommand: SEED_COMMAND,
               count: 1,
+              invalid: 0,
               firstSeenAt: new Date(T0 + 100).toISOString(),
               lastSeenAt: new Date(T0 + 100).toISOString(),
             },
             {
               callbackCommand: ONLINE,
               count: 2,
+              invalid: 0,
               firstSeenAt: new Date(T0).toISOString(),
               lastSeenAt: new Date(T0 + 500).toISOString(),
             },
           ]);
         }));
+
+      it('keeps an invalid callback flagged with its field errors: counted, no conversation row, no delivery unless the sink asks', () =>
+        withStore(
+          async (store) => {
+            const fieldErrors = [{ field: 'conversationType', reason: 'must be an integer' }];
+            const body = SEED_BODY.replace('"conversationType":1', '"conversationType":"1"');
+            const invalid = await store.record(accepted(body, { fieldErrors, receivedAt: T0 }));
+            const valid = await store.record(
+              accepted(SEED_BODY, { operationID: 'op-2', receivedAt: T0 + 1 }),
+            );
+            const events = (await store.listEvents()).items;
+            assert.deepEqual(
+              events.map((e) => [e.id, e.invalid, e.fieldErrors, e.rawBody]),
+              [
+                [invalid.eventId, true, fieldErrors, body],
+                [valid.eventId, false, [], SEED_BODY],
+              ],
+            );
+            const rows = (await store.listConversations()).items;
+            assert.deepEqual(
+              rows.map((r) => [r.lastEventId, r.timesSeen]),
+              [[valid.eventId, 1]],
+              'the invalid callback made no conversation row',
+            );
+            assert.deepEqual(
+              (await store.listCommands()).map((c) => [c.callbackCommand, c.count, c.invalid]),
+              [[SEED_COMMAND, 2, 1]],
+            );
+            assert.deepEqual(
+              (await store.pendingDeliveries('valid-only', 10)).map((d) => d.eventId),
+              [valid.eventId],
+            );
+            assert.deepEqual(
+              (await store.pendingDeliveries('invalid-too', 10)).map((d) => d.eventId),
+              [invalid.eventId, valid.eventId],
+            );
+          },
+          {
+            sinks: [
+              { name: 'valid-only', commands: null },
+              { name: 'invalid-too', commands: null, invalid: true },
+            ],
+          },
+        ));
 
       it('writes one outbox row per new event and sink that takes its command, none for redeliveries', () =>
         withStore(
@@ -620,7 +668,7 @@ describe('store', () => {
 
       it('migrates a new database once: `migrate` reports the versions it applied, then none', async () => {
         const database = await backend.database();
-        assert.deepEqual(await migrateDatabase(database), backend === sqlite ? [1, 2, 3, 4] : [1, 2, 3]);
+        assert.deepEqual(await migrateDatabase(database), backend === sqlite ? [1, 2, 3, 4, 5] : [1, 2, 3, 4]);
         assert.deepEqual(await migrateDatabase(database), []);
         const store = consistently(openStore(database));
         await store.checkWritable();
@@ -756,7 +804,7 @@ describe('store', () => {
           );
           assert.deepEqual(
             rows.map((r) => r.version),
-            [1, 2, 3],
+            [1, 2, 3, 4],
           );
         } finally {
           await client.end();
@@ -769,7 +817,7 @@ describe('store', () => {
     it('`openim-hooks migrate --database postgres://…` applies the migrations and exits; the CLI reads the store', async () => {
       const url = await postgres.createDatabase('cli_migrate');
       assert.deepEqual(JSON.parse(await runCli(['migrate', '--database', url, '--json'])), {
-        applied: [1, 2, 3],
+        applied: [1, 2, 3, 4],
       });
       assert.match(await runCli(['migrate', '--database', url]), /schema is current/);
       const store = consistently(openStore(url));

@@ -1,12 +1,12 @@
 import { crc32 } from 'node:zlib';
-import type { AcceptedCallback, CallbackKind } from '../../protocol/index.js';
+import type { AcceptedCallback, CallbackKind, FieldError } from '../../protocol/index.js';
 
 /**
  * One acknowledged callback as the inbox keeps it on disk:
  *
  *     u32 LE payload length | u32 LE CRC-32 of the payload | payload
  *     payload = u32 LE header length | header (JSON) | the body bytes exactly as received
- *     header  = [seq, receivedAt, command, kind, operationID, idempotencyKey, warnings | null]
+ *     header  = [seq, receivedAt, command, kind, operationID, idempotencyKey, warnings | null, fieldErrors | null]
  *
  * A length of 0 is the end of the log (segments are zero-filled ahead of the writes); a record whose CRC does not
  * match is a write that never completed. Both end the readable log there.
@@ -20,6 +20,8 @@ export interface InboxRecord {
   readonly operationID: string;
   readonly idempotencyKey: string;
   readonly warnings: readonly string[];
+  /** Empty for a valid callback (see AcceptedCallback). */
+  readonly fieldErrors: readonly FieldError[];
   readonly body: Buffer;
 }
 
@@ -31,6 +33,7 @@ type Header = [
   operationID: string,
   idempotencyKey: string,
   warnings: readonly string[] | null,
+  fieldErrors: readonly FieldError[] | null,
 ];
 
 const FRAME_BYTES = 8;
@@ -45,6 +48,7 @@ export function encodeInboxRecord(seq: number, callback: AcceptedCallback): Buff
     callback.operationID,
     callback.idempotencyKey,
     callback.warnings.length > 0 ? callback.warnings : null,
+    callback.fieldErrors.length > 0 ? callback.fieldErrors : null,
   ];
   const headerText = JSON.stringify(header);
   const headerBytes = Buffer.byteLength(headerText);
@@ -83,7 +87,7 @@ export function decodeInboxRecord(buffer: Buffer, offset: number): Decoded {
   } catch {
     return { kind: 'end' };
   }
-  const [seq, receivedAt, command, kind, operationID, idempotencyKey, warnings] = header;
+  const [seq, receivedAt, command, kind, operationID, idempotencyKey, warnings, fieldErrors] = header;
   return {
     kind: 'record',
     bytes: total,
@@ -95,6 +99,7 @@ export function decodeInboxRecord(buffer: Buffer, offset: number): Decoded {
       operationID,
       idempotencyKey,
       warnings: warnings ?? [],
+      fieldErrors: fieldErrors ?? [],
       body: payload.subarray(4 + headerBytes),
     },
   };

@@ -92,4 +92,13 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       ALTER TABLE deliveries ADD COLUMN lease_until bigint;
     `,
   },
+  {
+    version: 4,
+    name: 'invalid callbacks: kept with their field errors',
+    sql: `
+      -- JSON list of {field, reason}; NULL for a valid callback. An invalid one is kept (never lose what OpenIM sent).
+      ALTER TABLE events ADD COLUMN field_errors text;
+      ALTER TABLE command_stats ADD COLUMN invalid bigint NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -19,19 +19,19 @@ export interface Projected {
  */
 export function createProjector(db: Database.Database, sinks: readonly OutboxSink[]) {
   const insertEvent = db.prepare<unknown[], { id: number }>(
-    `INSERT INTO events (id, command, kind, operation_id, received_at, idempotency_key, body, warnings)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO events (id, command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
   );
   const insertEventWithNewId = db.prepare<unknown[], { id: number }>(
-    `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
-     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const findEventByKey = db.prepare<[string, string], { id: number }>(
     'SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?',
   );
   const countCommand = db.prepare(
-    `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (command) DO UPDATE SET count = count + excluded.count,
+    `INSERT INTO command_stats (command, count, invalid, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (command) DO UPDATE SET count = count + excluded.count, invalid = invalid + excluded.invalid,
        first_seen_at = min(first_seen_at, excluded.first_seen_at),
        last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
   );
@@ -59,7 +59,8 @@ export function createProjector(db: Database.Database, sinks: readonly OutboxSin
   function insert(record: InboxRecord): number | undefined {
     const { seq, command, kind, operationID, receivedAt, idempotencyKey, body } = record;
     const warnings = record.warnings.length > 0 ? JSON.stringify(record.warnings) : null;
-    const row = [command, kind, operationID, receivedAt, idempotencyKey, body, warnings];
+    const fieldErrors = record.fieldErrors.length > 0 ? JSON.stringify(record.fieldErrors) : null;
+    const row = [command, kind, operationID, receivedAt, idempotencyKey, body, warnings, fieldErrors];
     const inserted = insertEvent.get(seq, ...row);
     if (inserted) return inserted.id;
     if (findEventByKey.get(operationID, idempotencyKey)) return undefined;
@@ -68,24 +69,29 @@ export function createProjector(db: Database.Database, sinks: readonly OutboxSin
   }
 
   return function project(records: readonly InboxRecord[], cursor: InboxCursor): Projected {
-    const counts = new Map<string, { count: number; first: number; last: number }>();
+    const counts = new Map<string, { count: number; invalid: number; first: number; last: number }>();
     let added = 0;
     for (const record of records) {
       const id = insert(record);
       if (id === undefined) continue;
       added += 1;
       const { command, receivedAt } = record;
-      const count = counts.get(command);
-      if (count) {
-        count.count += 1;
-        count.first = Math.min(count.first, receivedAt);
-        count.last = Math.max(count.last, receivedAt);
-      } else counts.set(command, { count: 1, first: receivedAt, last: receivedAt });
-      const c = isConversationCommand(command)
-        ? (JSON.parse(record.body.toString('utf8')) as ConversationCallback)
-        : null;
+      // Kept, counted and shown, but not a conversation, and not forwarded unless a sink asks for such events.
+      const invalid = record.fieldErrors.length > 0;
+      const count = counts.get(command) ?? { count: 0, invalid: 0, first: receivedAt, last: receivedAt };
+      counts.set(command, {
+        count: count.count + 1,
+        invalid: count.invalid + (invalid ? 1 : 0),
+        first: Math.min(count.first, receivedAt),
+        last: Math.max(count.last, receivedAt),
+      });
+      const c =
+        !invalid && isConversationCommand(command)
+          ? (JSON.parse(record.body.toString('utf8')) as ConversationCallback)
+          : null;
       for (const sink of sinks) {
         if (sink.commands && !sink.commands.includes(command)) continue;
+        if (invalid && !sink.invalid) continue;
         // FIFO per conversation; events without one are not ordered among themselves.
         insertDelivery.run(id, sink.name, c ? c.conversationId : `#${id}`, receivedAt, receivedAt);
       }
@@ -110,7 +116,7 @@ export function createProjector(db: Database.Database, sinks: readonly OutboxSin
         );
       }
     }
-    for (const [command, { count, first, last }] of counts) countCommand.run(command, count, first, last);
+    for (const [command, c] of counts) countCommand.run(command, c.count, c.invalid, c.first, c.last);
     saveCursor.run(cursor.seq, cursor.segment, cursor.offset);
     return { seq: cursor.seq, added };
   };
