@@ -18,8 +18,9 @@ import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
 import { postLikeOpenIM } from './helpers/openim-client.js';
 import { contractReceiver, runSeedContract } from './helpers/seed-contract.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { consistently } from './helpers/consistent-store.js';
 
-const store = openSqliteStore(join(tempDir(), 'adapters.db'));
+const store = consistently(openSqliteStore(join(tempDir(), 'adapters.db')));
 after(() => store.close());
 
 async function close(server: Server): Promise<void> {

@@ -14,6 +14,7 @@ import { postLikeOpenIM } from './helpers/openim-client.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
+import { consistently } from './helpers/consistent-store.js';
 
 const NOW = 1_764_000_000_000;
 
@@ -332,7 +333,7 @@ describe('our emitter, signing the body for the receiver', () => {
       });
       await simulateSingleChatCreation(signed, { sendID: 'hmac-a', recvID: 'hmac-b' });
       await signed.close();
-      const recorded = (await service.store.listEvents({ limit: 100 })).items.length;
+      const recorded = (await consistently(service.store).listEvents({ limit: 100 })).items.length;
       assert.ok(recorded >= 2, `the signed callbacks were recorded (${recorded})`);
 
       const statuses: (number | null)[] = [];
@@ -341,7 +342,7 @@ describe('our emitter, signing the body for the receiver', () => {
       await unsigned.close();
       assert.ok(statuses.length > 0 && statuses.every((status) => status === 401), JSON.stringify(statuses));
       assert.equal(
-        (await service.store.listEvents({ limit: 100 })).items.length,
+        (await consistently(service.store).listEvents({ limit: 100 })).items.length,
         recorded,
         'nothing more recorded',
       );
@@ -384,8 +385,8 @@ describe('the service', () => {
       });
       assert.equal(ok.status, 200);
 
-      assert.equal((await fetch(`${service.url}/api/v1/commands`)).status, 401);
-      const api = await fetch(`${service.url}/api/v1/events`, {
+      assert.equal((await fetch(`${service.url}/api/v1/commands?consistent=true`)).status, 401);
+      const api = await fetch(`${service.url}/api/v1/events?consistent=true`, {
         headers: { authorization: 'Bearer api-token' },
       });
       assert.equal(api.status, 200);
@@ -423,7 +424,7 @@ describe('the service', () => {
     try {
       const get = (headers: Record<string, string>) =>
         new Promise<number>((resolve, reject) => {
-          const req = httpRequest(`${service.url}/api/v1/commands`, { headers }, (res) => {
+          const req = httpRequest(`${service.url}/api/v1/commands?consistent=true`, { headers }, (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
           });
@@ -452,7 +453,7 @@ describe('the service', () => {
     try {
       const get = (token?: string) =>
         fetch(
-          `${service.url}/api/v1/commands`,
+          `${service.url}/api/v1/commands?consistent=true`,
           token ? { headers: { authorization: `Bearer ${token}` } } : {},
         );
       const denied = await get();
@@ -475,7 +476,7 @@ describe('hostile input at the edges', () => {
       assert.equal((await postLikeOpenIM(url, SEED_BODY, { operationID: 'edge-1' })).status, 200);
       for (const value of ["' OR 1=1 --", '123228123" OR "1"="1', '%']) {
         const answer = await fetch(
-          `${service.url}/api/v1/conversations?ownerUserId=${encodeURIComponent(value)}`,
+          `${service.url}/api/v1/conversations?consistent=true&ownerUserId=${encodeURIComponent(value)}`,
         );
         assert.equal(answer.status, 200);
         assert.deepEqual(((await answer.json()) as { items: unknown[] }).items, []);

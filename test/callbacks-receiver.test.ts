@@ -8,8 +8,9 @@ import { exampleRequest } from '../src/emitter/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { consistently } from './helpers/consistent-store.js';
 
-const store = openSqliteStore(join(tempDir(), 'callbacks.db'));
+const store = consistently(openSqliteStore(join(tempDir(), 'callbacks.db')));
 after(() => store.close());
 
 function post(command: string, body: string, operationID = 'op-typed'): RawRequest {

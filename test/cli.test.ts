@@ -96,7 +96,9 @@ describe('openim-hooks serve, as a process', () => {
       let cursor: string | null = null;
       do {
         const page = (await (
-          await fetch(`${service.url}/api/v1/conversations?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+          await fetch(
+            `${service.url}/api/v1/conversations?consistent=true&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+          )
         ).json()) as Page<ConversationRecord>;
         page.items.forEach((r) => stored.add(r.ownerUserId));
         cursor = page.nextCursor;

@@ -13,6 +13,7 @@ import {
   simulateSingleChatCreation,
 } from '../src/emitter/index.js';
 import type { AfterCall, BeforeCall, Emitter } from '../src/emitter/index.js';
+import { consistently } from './helpers/consistent-store.js';
 
 let dir: string;
 let service: RunningService;
@@ -41,12 +42,12 @@ describe('emitter → our own receiver → the rows recorded', () => {
     const result = await simulateSingleChatCreation(emitter, { sendID: 'alice', recvID: 'bob' });
     await emitter.drain();
     assert.ok(result.steps.every((step) => sent(step.call)));
-    const rows = await service.store.listConversations({ conversationId: 'si_alice_bob' });
+    const rows = await consistently(service.store).listConversations({ conversationId: 'si_alice_bob' });
     assert.deepEqual(rows.items.map((row) => `${row.ownerUserId}->${row.userId}`).sort(), [
       'alice->bob',
       'bob->alice',
     ]);
-    const events = await service.store.listEvents({
+    const events = await consistently(service.store).listEvents({
       command: 'callbackAfterCreateSingleChatConversationsCommand',
       operationID: result.operationID,
     });
@@ -62,7 +63,7 @@ describe('emitter → our own receiver → the rows recorded', () => {
   test('a group: one row with ownerUserId "" and the groupId', async () => {
     await simulateGroupChatCreation(emitter, { groupID: 'g-e2e' });
     await emitter.drain();
-    const rows = await service.store.listConversations({ conversationId: 'sg_g-e2e' });
+    const rows = await consistently(service.store).listConversations({ conversationId: 'sg_g-e2e' });
     assert.equal(rows.items.length, 1);
     assert.equal(rows.items[0]?.ownerUserId, '');
     assert.equal(rows.items[0]?.groupId, 'g-e2e');
@@ -99,14 +100,15 @@ describe('emitter → a receiver that wants the body-binding HMAC', () => {
       assert.equal(before.outcome.status, 401);
       assert.equal(before.outcome.result, 'continue');
       assert.equal(
-        (await guarded.store.listConversations({ conversationId: 'sg_g-unsigned' })).items.length,
+        (await consistently(guarded.store).listConversations({ conversationId: 'sg_g-unsigned' })).items
+          .length,
         0,
       );
 
       const accepted = await simulateGroupChatCreation(signed, { groupID: 'g-signed' });
       await signed.drain();
       assert.equal(accepted.stoppedAt, null);
-      const rows = await guarded.store.listConversations({ conversationId: 'sg_g-signed' });
+      const rows = await consistently(guarded.store).listConversations({ conversationId: 'sg_g-signed' });
       assert.equal(rows.items.length, 1);
     } finally {
       await unsigned.close();

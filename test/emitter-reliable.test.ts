@@ -10,6 +10,7 @@ import { openStore } from '../src/store/index.js';
 import { exponentialSchedule } from '../src/sync/exponential-schedule.js';
 import { SUCCESS, closedPort, startServer } from './emitter-servers.js';
 import type { CapturedRequest } from './emitter-servers.js';
+import { consistently } from './helpers/consistent-store.js';
 
 const AFTER = 'callbackAfterCreateGroupChatConversationsCommand';
 const FAST = { baseMs: 5, maxMs: 20 };
@@ -49,7 +50,7 @@ async function delivered(call: AfterCall) {
 
 /** How many deliveries of the queue file are in each state. */
 async function deliveryCounts(file: string): Promise<Record<string, number>> {
-  const store = openStore(file);
+  const store = consistently(openStore(file));
   try {
     const counts: Record<string, number> = {};
     for (const { status } of (await store.listDeliveries()).items) counts[status] = (counts[status] ?? 0) + 1;

@@ -11,6 +11,7 @@ import { openSqliteStore } from '../src/store/index.js';
 import { SEED_BODY } from './fixtures/seed.js';
 import { checkAnswer, fuzzReceiver, requestArb } from './helpers/fuzz-requests.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { consistently } from './helpers/consistent-store.js';
 
 /** Fixed seed: `npm test` runs the same sample every time; `npm run fuzz` runs ≥ 100,000 with fresh seeds. */
 const SEED = 20261127;
@@ -116,7 +117,7 @@ describe('authentication (property)', () => {
 });
 
 describe('the whole handler (fuzz, fixed seed)', () => {
-  const store = openSqliteStore(join(tempDir(), 'fuzz.db'));
+  const store = consistently(openSqliteStore(join(tempDir(), 'fuzz.db')));
   after(() => store.close());
 
   it('3,000 generated requests in process: each answered with a complete JSON package, every well-formed one recorded once', async () => {

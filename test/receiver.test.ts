@@ -8,8 +8,9 @@ import type { RawRequest } from '../src/receiver/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, groupChatBody, singleChatBody } from './fixtures/seed.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { consistently } from './helpers/consistent-store.js';
 
-const store = openSqliteStore(join(tempDir(), 'receiver.db'));
+const store = consistently(openSqliteStore(join(tempDir(), 'receiver.db')));
 after(() => store.close());
 const receiver = createReceiver({ recorder: store });
 

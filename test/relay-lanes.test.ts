@@ -10,13 +10,16 @@ import { accepted } from './fixtures/accepted.js';
 import { singleChatBody } from './fixtures/seed.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
+import { consistently } from './helpers/consistent-store.js';
 
 const SINK = 'lane';
 const logger = pino({ level: 'silent' });
 
 /** A SQLite store whose outbox feeds one sink, holding `rounds` events for each of `conversations` conversations. */
 async function storeWithEvents(conversations: number, rounds: number): Promise<Store> {
-  const store = openStore(join(tempDir(), 'relay.db'), { sinks: [{ name: SINK, commands: null }] });
+  const store = consistently(
+    openStore(join(tempDir(), 'relay.db'), { sinks: [{ name: SINK, commands: null }] }),
+  );
   for (let round = 0; round < rounds; round += 1) {
     for (let c = 0; c < conversations; c += 1) {
       const body = singleChatBody(`owner${c}`, `peer${c}`);

@@ -26,8 +26,10 @@ before(async () => {
 });
 after(() => service.close());
 
+/** A read of the API that sees every callback acknowledged before it (`consistent=true`). */
 async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${service.url}${path}`);
+  const consistent = path.startsWith('/api/') ? `${path.includes('?') ? '&' : '?'}consistent=true` : '';
+  const response = await fetch(`${service.url}${path}${consistent}`);
   return { status: response.status, body: (await response.json()) as T };
 }
 

@@ -668,7 +668,10 @@ describe('store', () => {
 
       it('migrates a new database once: `migrate` reports the versions it applied, then none', async () => {
         const database = await backend.database();
-        assert.deepEqual(await migrateDatabase(database), backend === sqlite ? [1, 2, 3, 4, 5] : [1, 2, 3, 4]);
+        assert.deepEqual(
+          await migrateDatabase(database),
+          backend === sqlite ? [1, 2, 3, 4, 5] : [1, 2, 3, 4],
+        );
         assert.deepEqual(await migrateDatabase(database), []);
         const store = consistently(openStore(database));
         await store.checkWritable();

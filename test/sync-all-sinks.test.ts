@@ -77,7 +77,7 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
   });
 
   async function backlogs(): Promise<Record<string, number>> {
-    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+    const sinks = (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
       items: { name: string; backlog: number }[];
     };
     return Object.fromEntries(sinks.items.map((s) => [s.name, s.backlog]));
@@ -95,7 +95,9 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
       `backlogs drained: ${JSON.stringify(await backlogs())}`,
     );
 
-    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as {
+    const events = (await (
+      await fetch(`${service.url}/api/v1/events?consistent=true&limit=1000`)
+    ).json()) as {
       items: { idempotencyKey: string }[];
     };
     const expected = new Set(events.items.map((e) => `evt_${e.idempotencyKey.slice(0, 32)}`));

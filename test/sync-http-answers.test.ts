@@ -28,7 +28,7 @@ describe("how the HTTP sink reads its consumer's answers", () => {
 
   async function pending(): Promise<DeliveryRecord[]> {
     const page = (await (
-      await fetch(`${service.url}/api/v1/deliveries?status=pending&sink=crm`)
+      await fetch(`${service.url}/api/v1/deliveries?consistent=true&status=pending&sink=crm`)
     ).json()) as Page<DeliveryRecord>;
     return page.items;
   }

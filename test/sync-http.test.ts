@@ -62,7 +62,7 @@ describe('HTTP sink through the relay', () => {
     const dead = async () =>
       (
         (await (
-          await fetch(`${service.url}/api/v1/deliveries?status=dead&sink=crm`)
+          await fetch(`${service.url}/api/v1/deliveries?consistent=true&status=dead&sink=crm`)
         ).json()) as Page<DeliveryRecord>
       ).items;
     assert.ok(await waitFor(async () => (await dead()).length === 3), 'three dead letters');
@@ -80,7 +80,9 @@ describe('HTTP sink through the relay', () => {
   });
 
   it('replays one event from the command line, and exposes attempts and lag in /metrics', async () => {
-    const events = (await (await fetch(`${service.url}/api/v1/events?limit=1`)).json()) as Page<{
+    const events = (await (
+      await fetch(`${service.url}/api/v1/events?consistent=true&limit=1`)
+    ).json()) as Page<{
       id: number;
       idempotencyKey: string;
     }>;
@@ -112,7 +114,7 @@ describe('HTTP sink through the relay', () => {
     assert.equal(await sendUniqueCallbacks(service.url, 'gone', 1), 1);
     const state = async () =>
       (
-        (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+        (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
           items: { name: string; state: string; backlog: number }[];
         }
       ).items[0];
@@ -142,7 +144,9 @@ describe('the relay killed mid-run', () => {
       const acked = await sending;
       service = await startServiceProcess(args, { port: service.port });
       // Only what was acknowledged is promised; each acknowledged owner id is kill0..kill{n}.
-      const stored = (await (await fetch(`${service.url}/api/v1/events?limit=1000`)).json()) as Page<{
+      const stored = (await (
+        await fetch(`${service.url}/api/v1/events?consistent=true&limit=1000`)
+      ).json()) as Page<{
         payload: { ownerUserId: string };
       }>;
       const expected = new Set(stored.items.map((e) => e.payload.ownerUserId));

@@ -56,7 +56,9 @@ describe('OpenIM-format sinks: one receiver fans OpenIM out to several business 
     assert.equal(answer.body, SUCCESS_BODY);
     assert.ok(await waitFor(() => crm.requests.length === 1 && billing.requests.length === 2));
 
-    const events = (await (await fetch(`${service.url}/api/v1/events`)).json()) as Page<EventRecord>;
+    const events = (await (
+      await fetch(`${service.url}/api/v1/events?consistent=true`)
+    ).json()) as Page<EventRecord>;
     const eventId = `evt_${events.items[0]?.idempotencyKey.slice(0, 32)}`;
     const [toCrm] = crm.requests;
     assert.equal(toCrm?.path, `/crm/openim/${SEED_COMMAND}`);
@@ -87,12 +89,12 @@ describe('OpenIM-format sinks: one receiver fans OpenIM out to several business 
     const delivered = async () =>
       (
         (await (
-          await fetch(`${service.url}/api/v1/deliveries?status=delivered&sink=billing`)
+          await fetch(`${service.url}/api/v1/deliveries?consistent=true&status=delivered&sink=billing`)
         ).json()) as Page<DeliveryRecord>
       ).items;
     assert.ok(await waitFor(async () => (await delivered()).length === 1));
     assert.equal((await delivered())[0]?.attempts, 2, 'the 500 and the retry');
-    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+    const sinks = (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
       items: { name: string; kind: string; target: string }[];
     };
     assert.deepEqual(
@@ -119,7 +121,7 @@ describe('OpenIM-format sinks: the SSRF guard and the config', () => {
       await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, SEED_BODY);
       const lastError = async () =>
         (
-          (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+          (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
             items: { lastError: string | null }[];
           }
         ).items[0]?.lastError ?? '';

@@ -32,7 +32,8 @@ async function withStore(options: StoreOptions, use: (store: Store) => Promise<v
     flags: { database: options.database, config: options.config },
     env: process.env,
   });
-  const store = openStore(config.database);
+  // The CLI reads beside a running service: it records nothing, so it leaves the service's inbox alone.
+  const store = openStore(config.database, { records: false });
   try {
     await use(store);
   } finally {

@@ -90,7 +90,8 @@ async function readiness(
 /** A projection that fails (a full disk, say) is retried at every turn: one log line a second at most. */
 function logProjectionError(logger: Logger, error: string): void {
   const { allowed, suppressed } = floodWarningAllowed(logger);
-  if (allowed) logger.error({ err: error, suppressed }, 'projection failed: retrying (callbacks stay in the inbox)');
+  if (allowed)
+    logger.error({ err: error, suppressed }, 'projection failed: retrying (callbacks stay in the inbox)');
 }
 
 /** The receiver, the query API and the health checks on one node:http server. */

@@ -1,7 +1,14 @@
 import type { Store } from '../../src/store/index.js';
 
 /** Methods that write the acknowledgement log or the store's life, not read a projection. */
-const UNWAITED = new Set<string | symbol>(['record', 'close', 'checkWritable', 'caughtUp', 'projectionLag', 'onProjected']);
+const UNWAITED = new Set<string | symbol>([
+  'record',
+  'close',
+  'checkWritable',
+  'caughtUp',
+  'projectionLag',
+  'onProjected',
+]);
 
 /**
  * The store as a test reads it: every read (lists, claims, loads, replays) first waits for `caughtUp()`, as

@@ -29,5 +29,6 @@ export function formatLoadReport(report: LoadReport): string {
     row('HTTP statuses', statusList.length ? statusList.join(', ') : '-'),
     latencyRow('latency', report.latency),
     latencyRow('service time', report.serviceTime),
+    latencyRow('push wait', report.pushWait),
   ].join('\n');
 }

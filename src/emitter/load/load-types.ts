@@ -95,4 +95,9 @@ export interface LoadReport {
   readonly latency: LatencySummary;
   /** From the start of the post to the answer. */
   readonly serviceTime: LatencySummary;
+  /**
+   * How long handing a callback to the delivery held the caller: OpenIM's RPC waits this long on a full queue (up to
+   * pushWaitMs, then the callback is dropped); reliable mode's, until the callback is on disk.
+   */
+  readonly pushWait: LatencySummary;
 }

@@ -39,6 +39,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const runId = Date.now().toString(36);
   const latency = build({ numberOfSignificantValueDigits: 3 });
   const serviceTime = build({ numberOfSignificantValueDigits: 3 });
+  const pushWait = build({ numberOfSignificantValueDigits: 3 });
   const errors: Partial<Record<CallbackErrorKind, number>> = {};
   const statuses: Record<string, number> = {};
   const warmupIds = new Set<string>();
@@ -109,7 +110,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         return encodeGoJson(loadPayload(command, runId, n), fields);
       },
     };
+    const submitted = performance.now();
     void delivery.submit(job).then(async (call) => {
+      if (!warmup) pushWait.recordValue(Math.max(1, Math.round((performance.now() - submitted) * 1000)));
       if (call.queued) finish(await call.delivered, due, warmup);
       backlog -= 1;
     });
@@ -174,5 +177,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     achievedRate: Math.round((answered / elapsedSeconds) * 10) / 10,
     latency: latencySummary(latency),
     serviceTime: latencySummary(serviceTime),
+    pushWait: latencySummary(pushWait),
   };
 }

@@ -40,9 +40,14 @@ export class InboxReader {
       const decoded = file.recordAt(this.at.offset);
       if (decoded.kind === 'record' && decoded.record.seq > this.at.seq) {
         if (decoded.record.seq > durableSeq) break;
-        records.push(decoded.record);
+        // The segment reader reuses its buffer: the body is copied out (a few hundred bytes) to outlive it.
+        records.push({ ...decoded.record, body: Buffer.from(decoded.record.body) });
         bytes += decoded.bytes;
-        this.at = { seq: decoded.record.seq, segment: this.at.segment, offset: this.at.offset + decoded.bytes };
+        this.at = {
+          seq: decoded.record.seq,
+          segment: this.at.segment,
+          offset: this.at.offset + decoded.bytes,
+        };
       } else if (!this.nextSegment()) {
         break;
       }

@@ -10,7 +10,9 @@ export function lockFolder(dir: string): () => void {
   const db = new Database(join(dir, 'lock'), { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER, since INTEGER)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER, since INTEGER)',
+    );
     // The first write takes the exclusive lock; it is held until close.
     db.prepare('INSERT OR REPLACE INTO holder VALUES (1, ?, ?)').run(process.pid, Date.now());
   } catch (error) {

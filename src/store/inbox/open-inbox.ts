@@ -60,6 +60,16 @@ const writeAt = (fd: number, bytes: Buffer, position: number) =>
     ),
   );
 
+let zeros: Buffer | undefined;
+
+/** Writes `bytes` zeros at `from`, a MiB at a time from one shared buffer (no large allocation per extension). */
+async function zeroFill(fd: number, from: number, bytes: number): Promise<void> {
+  zeros ??= Buffer.alloc(1 << 20);
+  for (let done = 0; done < bytes; done += zeros.length) {
+    await writeAt(fd, zeros.subarray(0, Math.min(zeros.length, bytes - done)), from + done);
+  }
+}
+
 /**
  * Opens the inbox folder, finds where its log ends and appends after it. Group commit: the callbacks of one turn of
  * the event loop, and those that arrive while a write is running, go to disk in one write on a file opened with
@@ -136,7 +146,8 @@ class Appender implements Inbox {
   async checkWritable(): Promise<void> {
     if (this.failure) throw this.failure;
     const fd = this.fd;
-    if (fd !== undefined) await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    if (fd !== undefined)
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
   }
 
   async close(): Promise<void> {
@@ -205,7 +216,7 @@ class Appender implements Inbox {
     const from = this.allocated;
     const bytes = Math.min(this.extension, this.segmentBytes - from);
     this.extension = Math.min(this.extension * 2, MAX_EXTENSION);
-    this.extending = writeAt(fd, Buffer.alloc(bytes), from)
+    this.extending = zeroFill(fd, from, bytes)
       .then(
         () => {
           if (this.fd === fd) this.allocated = Math.max(this.allocated, from + bytes);

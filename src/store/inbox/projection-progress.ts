@@ -36,7 +36,8 @@ export class ProjectionProgress {
   advance(projected: number): void {
     if (projected <= this.projectedSeq) return;
     this.projectedSeq = projected;
-    while (this.head < this.batches.length && (this.batches[this.head]?.lastSeq ?? 0) <= projected) this.head += 1;
+    while (this.head < this.batches.length && (this.batches[this.head]?.lastSeq ?? 0) <= projected)
+      this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.batches = this.batches.slice(this.head);
       this.head = 0;
@@ -51,7 +52,8 @@ export class ProjectionProgress {
     const oldest = this.batches[this.head];
     return {
       events: Math.max(0, this.acked - this.projectedSeq),
-      seconds: oldest && this.acked > this.projectedSeq ? Math.max(0, now - oldest.firstReceivedAt) / 1000 : 0,
+      seconds:
+        oldest && this.acked > this.projectedSeq ? Math.max(0, now - oldest.firstReceivedAt) / 1000 : 0,
     };
   }
 

@@ -2,16 +2,18 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { decodeInboxRecord } from './inbox-record.js';
 import type { Decoded } from './inbox-record.js';
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 256 << 10;
 
 /**
- * Reads the records of one segment file from a given offset, a chunk at a time. What it read ahead is never trusted
- * when it does not decode: the writer may have appended since, so the bytes are read again before the segment is
- * declared to end there.
+ * Reads the records of one segment file from a given offset, a chunk at a time, into one buffer it reuses: a
+ * record's bytes are valid until the next call (copy what must outlive it). What it read ahead is never trusted when
+ * it does not decode: the writer may have appended since, so the bytes are read again before the segment is declared
+ * to end there.
  */
 export class SegmentFile {
   private readonly fd: number;
-  private buffer = Buffer.alloc(0);
+  private storage = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer = this.storage.subarray(0, 0);
   /** File offset of `buffer[0]`. */
   private bufferStart = 0;
 
@@ -39,9 +41,9 @@ export class SegmentFile {
   }
 
   private refill(offset: number, bytes: number): Decoded {
-    const buffer = Buffer.allocUnsafe(Math.max(bytes, CHUNK_BYTES));
-    const read = readSync(this.fd, buffer, 0, buffer.length, offset);
-    this.buffer = buffer.subarray(0, read);
+    if (bytes > this.storage.length) this.storage = Buffer.allocUnsafe(bytes);
+    const read = readSync(this.fd, this.storage, 0, this.storage.length, offset);
+    this.buffer = this.storage.subarray(0, read);
     this.bufferStart = offset;
     return decodeInboxRecord(this.buffer, 0);
   }

@@ -101,9 +101,9 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ALTER TABLE events ADD COLUMN field_errors TEXT;
       ALTER TABLE command_stats ADD COLUMN invalid INTEGER NOT NULL DEFAULT 0;
       `,
-    },
-    {
-      version: 5,
+  },
+  {
+    version: 5,
     name: 'projection cursor: the inbox is projected into these tables off the ack path',
     sql: `
       -- Callbacks are acknowledged from the inbox (an append-only log beside this file, see src/store/inbox/);

@@ -7,9 +7,9 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
  * Opens a connection with the durability settings of the store: WAL with `synchronous=FULL` fsyncs the log on every
  * commit, so a power cut after `record` resolved cannot lose the event.
  */
-export function openDatabase(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+export function openDatabase(path: string, options: { fileMustExist?: boolean } = {}): Database.Database {
+  if (path !== ':memory:' && !options.fileMustExist) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { fileMustExist: options.fileMustExist ?? false });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');

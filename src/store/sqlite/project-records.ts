@@ -53,7 +53,9 @@ export function createProjector(db: Database.Database, sinks: readonly OutboxSin
     `INSERT INTO deliveries (event_id, sink, ordering_key, status, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (event_id, sink) DO NOTHING`,
   );
-  const saveCursor = db.prepare('UPDATE projection SET seq = ?, segment = ?, segment_offset = ? WHERE id = 1');
+  const saveCursor = db.prepare(
+    'UPDATE projection SET seq = ?, segment = ?, segment_offset = ? WHERE id = 1',
+  );
 
   /** The event of one record: its id, or undefined for an exact redelivery of an event already projected. */
   function insert(record: InboxRecord): number | undefined {

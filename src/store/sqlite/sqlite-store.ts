@@ -37,9 +37,12 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
   migrate(db);
   const records = options.records ?? true;
   const inboxDir = inboxDirOf(path);
-  const projectedSeq = () => (db.prepare('SELECT seq FROM projection WHERE id = 1').pluck().get() as number) ?? 0;
+  const projectedSeq = () =>
+    (db.prepare('SELECT seq FROM projection WHERE id = 1').pluck().get() as number) ?? 0;
   const maxEventId = (db.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;
-  const inbox = records ? openInbox(inboxDir, { startAfter: Math.max(projectedSeq(), maxEventId) }) : undefined;
+  const inbox = records
+    ? openInbox(inboxDir, { startAfter: Math.max(projectedSeq(), maxEventId) })
+    : undefined;
   const durable = new SharedArrayBuffer(8);
   const durableView = new BigInt64Array(durable);
   Atomics.store(durableView, 0, BigInt(inbox?.durableSeq() ?? 0));
@@ -80,7 +83,10 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     return eventByKey.get(callback.operationID, callback.idempotencyKey, seq)?.id;
   }
 
-  async function record(callback: AcceptedCallback, recordOptions: RecordOptions = {}): Promise<RecordResult> {
+  async function record(
+    callback: AcceptedCallback,
+    recordOptions: RecordOptions = {},
+  ): Promise<RecordResult> {
     assertOpen();
     if (!inbox) throw new Error('this store was opened to read (records: false): it records nothing');
     const key = callback.idempotencyKey;
@@ -93,8 +99,11 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
       if (original === undefined) recent.forget(key, seq);
       throw error;
     }
-    if (original === undefined && recordOptions.exactDuplicate) original = await projectedOriginal(callback, seq);
-    return original === undefined ? { eventId: seq, duplicate: false } : { eventId: original, duplicate: true };
+    if (original === undefined && recordOptions.exactDuplicate)
+      original = await projectedOriginal(callback, seq);
+    return original === undefined
+      ? { eventId: seq, duplicate: false }
+      : { eventId: original, duplicate: true };
   }
 
   /** A store that does not record: the service's inbox (if one runs) is read for how far it got. */

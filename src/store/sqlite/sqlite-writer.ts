@@ -14,17 +14,25 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.js';
 import { createProjector } from './project-records.js';
 import type { ReplaySelection, Settlement } from '../store.js';
-import type { Claim, WriterMessage, WriterReply, WriterRequest, WriterResult, WriterStart } from './writer-protocol.js';
+import type {
+  Claim,
+  WriterMessage,
+  WriterReply,
+  WriterRequest,
+  WriterResult,
+  WriterStart,
+} from './writer-protocol.js';
 import { dueHeads } from '../rows.js';
 import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
 import { InboxReader, listSegments } from '../inbox/index.js';
-import type { InboxCursor } from '../inbox/index.js';
+import type { InboxCursor, InboxRecord } from '../inbox/index.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
 
 const { path, sinks, endLeases, projection } = workerData as WriterStart;
-const db = openDatabase(path);
+// The acknowledging thread created and migrated the file: a file that is gone is an error, not a new database.
+const db = openDatabase(path, { fileMustExist: true });
 // Checkpoints run on the checkpointer thread, never inside this thread's commits.
 db.pragma('wal_autocheckpoint = 0');
 // Settling ends the lease, whoever held it (see Outbox.settleDeliveries).
@@ -135,29 +143,51 @@ const PROJECTION_INTERVAL_MS = 20;
 const project = projection ? createProjector(db, sinks) : undefined;
 const durable = projection ? new BigInt64Array(projection.durable) : undefined;
 let committedCursor: InboxCursor | undefined = projection
-  ? (db.prepare('SELECT seq, segment, segment_offset AS offset FROM projection WHERE id = 1').get() as InboxCursor)
+  ? (db
+      .prepare('SELECT seq, segment, segment_offset AS offset FROM projection WHERE id = 1')
+      .get() as InboxCursor)
   : undefined;
-const reader = projection && committedCursor ? new InboxReader(projection.inboxDir, committedCursor) : undefined;
+const reader =
+  projection && committedCursor ? new InboxReader(projection.inboxDir, committedCursor) : undefined;
 
 const durableSeq = () => (durable ? Number(Atomics.load(durable, 0)) : 0);
 const behind = () => reader !== undefined && durableSeq() > reader.cursor.seq;
 
-const writeAll = db.transaction((writes: Write[], records: Parameters<NonNullable<typeof project>>[0]) => {
+const writeAll = db.transaction((writes: Write[], records: readonly InboxRecord[]) => {
   const results = writes.map(apply);
   const projected = project && reader && records.length > 0 ? project(records, reader.cursor) : undefined;
   return { results, projected };
 });
 
 function failed(writes: Write[], error: unknown): WriterReply[] {
-  return writes.map(({ id }) => ({ id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+  return writes.map(({ id }) => ({
+    id,
+    ok: false,
+    error: error instanceof Error ? error.message : String(error),
+  }));
 }
 
 /** One transaction for the queued writes and the projection due; isolates a failing write or projection. */
-function commit(writes: Write[], projectNow: boolean): Omit<WriterMessage, 'replies'> & { replies: WriterReply[] } {
-  const records = projectNow && reader ? reader.read(durableSeq(), PROJECTION_BATCH, PROJECTION_BATCH_BYTES) : [];
+function commit(
+  writes: Write[],
+  projectNow: boolean,
+): Omit<WriterMessage, 'replies'> & { replies: WriterReply[] } {
+  let records: InboxRecord[] = [];
+  try {
+    if (projectNow && reader) records = reader.read(durableSeq(), PROJECTION_BATCH, PROJECTION_BATCH_BYTES);
+  } catch (error) {
+    return {
+      ...commit(writes, false),
+      projectionError: error instanceof Error ? error.message : String(error),
+    };
+  }
   try {
     const { results, projected } = writeAll.immediate(writes, records);
-    const replies = results.map((result, index) => ({ id: writes[index]?.id ?? -1, ok: true as const, result }));
+    const replies = results.map((result, index) => ({
+      id: writes[index]?.id ?? -1,
+      ok: true as const,
+      result,
+    }));
     if (projected && reader) committed(reader.cursor);
     return projected ? { replies, projected } : { replies };
   } catch (error) {
@@ -201,11 +231,15 @@ function flush(): void {
     behind() && (closeId !== undefined || Date.now() - lastProjectionAt >= PROJECTION_INTERVAL_MS || forced);
   forced = false;
   if (projectNow) lastProjectionAt = Date.now();
+  let projectionFailed = false;
   if (writes.length > 0 || projectNow) {
-    port?.postMessage(commit(writes, projectNow) satisfies WriterMessage);
+    const message = commit(writes, projectNow);
+    projectionFailed = message.projectionError !== undefined;
+    port?.postMessage(message satisfies WriterMessage);
   }
   if (closeId !== undefined) {
-    if (behind() && Date.now() < closeDeadline) return schedule('now');
+    // A projection that fails at close is left to the next start (the inbox keeps its records).
+    if (behind() && !projectionFailed && Date.now() < closeDeadline) return schedule('now');
     reader?.close();
     db.close();
     port?.postMessage({ replies: [{ id: closeId, ok: true, result: null }] } satisfies WriterMessage);

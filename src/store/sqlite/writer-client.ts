@@ -57,13 +57,16 @@ export class WriterClient {
     this.post({ id: 0, type: 'project' });
   }
 
-  /** Commits everything sent so far, projects what is durable (for up to 10 s), then ends the thread. */
+  /**
+   * Commits everything sent so far, projects what is durable (for up to 10 s), then ends the thread. A thread that
+   * dies meanwhile has already failed what it held; what the inbox holds is projected at the next start.
+   */
   async close(): Promise<void> {
     this.closing = true;
     if (!this.worker) return;
     const worker = this.worker;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
-    await this.send({ type: 'close' });
+    await this.send({ type: 'close' }).catch(() => undefined);
     await exited;
   }
 
@@ -85,6 +88,9 @@ export class WriterClient {
     (this.worker ??= this.spawn()).postMessage(requests);
   }
 
+  /** Wait before a dead thread of a projecting store is replaced; doubles while they keep dying, up to 5 s. */
+  private respawnMs = 100;
+
   private spawn(endLeases = false): Worker {
     const worker = startThread('sqlite-writer', { ...this.start, endLeases } satisfies WriterStart);
     worker.on('message', (message: WriterMessage) => {
@@ -102,16 +108,25 @@ export class WriterClient {
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     };
-    worker.on('error', fail);
+    let died: Error | undefined;
+    worker.on('error', (error) => {
+      died = error;
+      fail(error);
+    });
     worker.on('exit', (code) => {
       fail(new Error(`SQLite writer thread exited (code ${code})`));
+      if (!this.start.projection || this.closing || this.worker) return;
       // The projection has no caller to restart it: a new thread resumes it from its committed cursor.
-      if (this.start.projection && !this.closing && !this.worker) {
-        setTimeout(() => {
-          if (!this.closing) this.worker ??= this.spawn();
-        }, 100).unref();
-      }
+      this.events.projectionFailed?.(
+        `writer thread died (${died?.message ?? `code ${code}`}), restarting it`,
+      );
+      setTimeout(() => {
+        if (!this.closing) this.worker ??= this.spawn();
+      }, this.respawnMs).unref();
+      this.respawnMs = Math.min(this.respawnMs * 2, 5000);
     });
+    // A thread that got as far as a commit was healthy: the next one starts at once again.
+    worker.once('message', () => (this.respawnMs = 100));
     return worker;
   }
 }
