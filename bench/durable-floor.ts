@@ -34,7 +34,12 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    JSON.parse(body.toString('utf8'));
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(SUCCESS);
     if (pending.push({ body, answer }) === 1) setImmediate(flush);
   });

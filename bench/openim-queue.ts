@@ -16,8 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad } from '../src/emitter/load/index.js';
-import type { LoadReport } from '../src/emitter/load/index.js';
+// The built emitter, as users run it (the tests' tsx loader would add its own work to every post).
+import { runLoad } from '../dist/emitter/load/index.js';
+import type { LoadReport } from '../dist/emitter/load/index.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import type { PostgresServer } from '../test/helpers/postgres.js';
 import { freePort, stopProcess, waitForHttp } from './lib/processes.js';

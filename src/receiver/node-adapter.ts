@@ -110,8 +110,8 @@ export function writeRawResponse(
   res: ServerResponse,
   response: Pick<RawResponse, 'status' | 'headers' | 'body'>,
 ): void {
-  const body = Buffer.from(response.body, 'utf8');
-  const headers: string[] = ['content-length', String(body.byteLength)];
+  const body = response.body;
+  const headers: string[] = ['content-length', String(Buffer.byteLength(body, 'utf8'))];
   for (const [name, value] of Object.entries(response.headers)) headers.push(name, value);
   res.writeHead(response.status, headers);
   res.end(body);

@@ -109,6 +109,7 @@ export function createMetrics(
       },
     });
   }
+  const callbackCounters = new Map<string, { inc(): void }>();
   return {
     registry,
     relayObserver: {
@@ -121,7 +122,11 @@ export function createMetrics(
       // Only catalog names as labels: a path segment chosen by a client must not grow the label set without bound.
       const command =
         outcome.command !== undefined && isCallbackCommand(outcome.command) ? outcome.command : 'other';
-      callbacks.inc({ command, status: String(outcome.status) });
+      // The labelled child is looked up once per (command, status): prom-client hashes the labels at every lookup.
+      const key = `${command} ${outcome.status}`;
+      let counter = callbackCounters.get(key);
+      if (!counter) callbackCounters.set(key, (counter = callbacks.labels(command, String(outcome.status))));
+      counter.inc();
     },
   };
 }

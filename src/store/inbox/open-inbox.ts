@@ -5,6 +5,8 @@ import { encodeInboxRecord } from './inbox-record.js';
 import { segmentPath, syncFolder } from './inbox-segments.js';
 import { lockFolder } from './lock-folder.js';
 import { recoverInbox } from './recover-inbox.js';
+import { prepareSpare, removeSpare, renameFile, zeroFilledFile } from './segment-spare.js';
+import type { Spare } from './segment-spare.js';
 
 export interface InboxOptions {
   /** Seqs continue after this (the projection's cursor, the highest event id): an id is never given twice. */
@@ -45,8 +47,8 @@ interface Pending {
 
 /** Largest write of one batch: what arrives meanwhile waits for the next one. */
 const MAX_BATCH_BYTES = 4 << 20;
-const FIRST_EXTENSION = 256 << 10;
-const MAX_EXTENSION = 8 << 20;
+/** The first segment of a new inbox; each next one twice the last, up to `segmentBytes`. */
+const FIRST_SEGMENT_BYTES = 1 << 20;
 const { O_RDWR, O_CREAT, O_EXCL, O_DSYNC } = constants;
 
 const writeAt = (fd: number, bytes: Buffer, position: number) =>
@@ -60,22 +62,13 @@ const writeAt = (fd: number, bytes: Buffer, position: number) =>
     ),
   );
 
-let zeros: Buffer | undefined;
-
-/** Writes `bytes` zeros at `from`, a MiB at a time from one shared buffer (no large allocation per extension). */
-async function zeroFill(fd: number, from: number, bytes: number): Promise<void> {
-  zeros ??= Buffer.alloc(1 << 20);
-  for (let done = 0; done < bytes; done += zeros.length) {
-    await writeAt(fd, zeros.subarray(0, Math.min(zeros.length, bytes - done)), from + done);
-  }
-}
-
 /**
  * Opens the inbox folder, finds where its log ends and appends after it. Group commit: the callbacks of one turn of
  * the event loop, and those that arrive while a write is running, go to disk in one write on a file opened with
  * `O_DSYNC` (the write returns once the data is on the disk: one system call, off the event loop, instead of a
- * write and an fdatasync). Segments are zero-filled ahead of the writes, so an append overwrites blocks that are
- * already allocated and the disk flushes data only, no file-system metadata: the fastest flush a disk offers.
+ * write and an fdatasync). Segments are zero-filled before they are written (the next one while the current one
+ * fills), so an append overwrites blocks that are already allocated and the disk flushes data only, no file-system
+ * metadata: the fastest flush a disk offers.
  *
  * @example
  * const inbox = openInbox('./data/openim-hooks.db-inbox', { startAfter: 0 });
@@ -96,12 +89,11 @@ export function openInbox(dir: string, options: InboxOptions): Inbox {
 
 class Appender implements Inbox {
   private readonly segmentBytes: number;
-  private fd: number | undefined;
+  /** The segment appended to, and its size: what a rollover prepared (zero-filled), or a cap while it grows. */
+  private segment: { fd: number; size: number } | undefined;
   private position: number;
-  /** Bytes of the current segment zero-filled on disk: writes below this allocate nothing. */
-  private allocated: number;
-  private extension = FIRST_EXTENSION;
-  private extending: Promise<void> | undefined;
+  /** The next segment, being zero-filled in the background (a file of its own, so appends never wait on it). */
+  private spare: Spare | undefined;
   private lastSeq: number;
   private durable: number;
   private queue: Pending[] = [];
@@ -116,10 +108,16 @@ class Appender implements Inbox {
     private readonly release: () => void,
   ) {
     this.segmentBytes = options.segmentBytes ?? 64 << 20;
+    removeSpare(dir);
     const end = recoverInbox(dir);
     this.position = end.offset;
-    this.allocated = end.segment ? statSync(end.segment.path).size : 0;
-    this.fd = end.segment ? openSync(end.segment.path, O_RDWR | O_DSYNC) : undefined;
+    if (end.segment) {
+      const size = Math.max(
+        statSync(end.segment.path).size,
+        Math.min(FIRST_SEGMENT_BYTES, this.segmentBytes),
+      );
+      this.segment = { fd: openSync(end.segment.path, O_RDWR | O_DSYNC), size };
+    }
     this.lastSeq = Math.max(end.lastSeq, options.startAfter);
     this.durable = this.lastSeq;
   }
@@ -145,7 +143,7 @@ class Appender implements Inbox {
 
   async checkWritable(): Promise<void> {
     if (this.failure) throw this.failure;
-    const fd = this.fd;
+    const fd = this.segment?.fd;
     if (fd !== undefined)
       await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
   }
@@ -154,9 +152,11 @@ class Appender implements Inbox {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
-    await this.extending;
-    if (this.fd !== undefined) await new Promise((resolve) => close(this.fd as number, resolve));
-    this.fd = undefined;
+    await this.spare?.ready;
+    removeSpare(this.dir);
+    const fd = this.segment?.fd;
+    if (fd !== undefined) await new Promise((resolve) => close(fd, resolve));
+    this.segment = undefined;
     this.release();
   }
 
@@ -194,50 +194,48 @@ class Appender implements Inbox {
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     const bytes = batch.length === 1 ? (batch[0] as Pending).bytes : Buffer.concat(batch.map((p) => p.bytes));
-    if (this.fd === undefined || (this.position > 0 && this.position + bytes.length > this.segmentBytes)) {
-      await this.rollOver((batch[0] as Pending).seq);
+    if (!this.segment || (this.position > 0 && this.position + bytes.length > this.segment.size)) {
+      await this.rollOver((batch[0] as Pending).seq, bytes.length);
     }
-    const fd = this.fd as number;
-    const end = this.position + bytes.length;
-    if (end > this.allocated) {
-      await this.extending;
-      // Still past the zero-filled part: this write grows the file itself (the flush then includes metadata).
-      if (end > this.allocated) this.allocated = end;
+    const segment = this.segment as { fd: number; size: number };
+    await writeAt(segment.fd, bytes, this.position);
+    this.position += bytes.length;
+    // Half way through this segment, the next one is prepared while this one fills.
+    if (!this.spare && this.position >= segment.size / 2) {
+      this.spare = prepareSpare(this.dir, Math.min(segment.size * 2, this.segmentBytes));
     }
-    await writeAt(fd, bytes, this.position);
-    this.position = end;
-    this.extendAhead(fd);
   }
 
-  /** Zero-fills the next stretch of the segment while writes go on below it, once half of the current is used. */
-  private extendAhead(fd: number): void {
-    if (this.extending || this.allocated - this.position > this.extension / 2) return;
-    if (this.allocated >= this.segmentBytes) return;
-    const from = this.allocated;
-    const bytes = Math.min(this.extension, this.segmentBytes - from);
-    this.extension = Math.min(this.extension * 2, MAX_EXTENSION);
-    this.extending = zeroFill(fd, from, bytes)
-      .then(
-        () => {
-          if (this.fd === fd) this.allocated = Math.max(this.allocated, from + bytes);
-        },
-        // A full disk: the next writes grow the file themselves, and fail there if nothing is left.
-        () => undefined,
-      )
-      .finally(() => (this.extending = undefined));
-  }
-
-  /** Starts a new segment named by its first seq; its folder entry is durable before anything in it is acked. */
-  private async rollOver(firstSeq: number): Promise<void> {
-    await this.extending;
-    const previous = this.fd;
+  /**
+   * Starts a new segment named by its first seq: the spare if it is ready (zero-filled: appends to it flush data
+   * only), else a file that grows with each write (slower flushes, until the next rollover). The first segment of a
+   * new inbox is small and zero-filled before its first write. Its folder entry is durable before anything in it
+   * is acknowledged.
+   */
+  private async rollOver(firstSeq: number, needed: number): Promise<void> {
     const path = segmentPath(this.dir, firstSeq);
-    this.fd = await new Promise<number>((resolve, reject) =>
-      open(path, O_RDWR | O_CREAT | O_EXCL | O_DSYNC, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))),
+    const spare = this.spare;
+    let size: number;
+    if (spare?.done && spare.bytes >= needed) {
+      this.spare = undefined;
+      await renameFile(spare.path, path);
+      size = spare.bytes;
+    } else if (!this.segment) {
+      size = Math.max(Math.min(FIRST_SEGMENT_BYTES, this.segmentBytes), needed);
+      await zeroFilledFile(path, size);
+    } else {
+      size = Math.max(Math.min(this.segment.size * 2, this.segmentBytes), needed);
+      await new Promise<void>((resolve, reject) =>
+        open(path, O_RDWR | O_CREAT | O_EXCL, 0o644, (e, fd) => (e ? reject(e) : close(fd, () => resolve()))),
+      );
+    }
+    const fd = await new Promise<number>((resolve, reject) =>
+      open(path, O_RDWR | O_DSYNC, (e, opened) => (e ? reject(e) : resolve(opened))),
     );
-    this.position = 0;
-    this.allocated = 0;
-    if (previous !== undefined) close(previous, () => undefined);
     syncFolder(this.dir);
+    const previous = this.segment?.fd;
+    this.segment = { fd, size };
+    this.position = 0;
+    if (previous !== undefined) close(previous, () => undefined);
   }
 }

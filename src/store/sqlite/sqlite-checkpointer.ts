@@ -5,7 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.js';
+import { yieldToAcks } from './yield-to-acks.js';
 
+yieldToAcks();
 const { path, intervalMs } = workerData as { path: string; intervalMs: number };
 const db = openDatabase(path);
 const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), intervalMs);

@@ -12,6 +12,7 @@
 import { unlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.js';
+import { yieldToAcks } from './yield-to-acks.js';
 import { createProjector } from './project-records.js';
 import type { ReplaySelection, Settlement } from '../store.js';
 import type {
@@ -27,6 +28,7 @@ import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
 import { InboxReader, listSegments } from '../inbox/index.js';
 import type { InboxCursor, InboxRecord } from '../inbox/index.js';
 
+yieldToAcks();
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer must run as a worker thread');
 
@@ -138,7 +140,7 @@ const PROJECTION_BATCH_BYTES = 16 << 20;
  * records, and a batch costs far less per record than one record alone: hot pages (the tails of the tables and of
  * their ordered indexes, the B-tree roots) are written once per transaction.
  */
-const PROJECTION_INTERVAL_MS = 20;
+const PROJECTION_INTERVAL_MS = 40;
 
 const project = projection ? createProjector(db, sinks) : undefined;
 const durable = projection ? new BigInt64Array(projection.durable) : undefined;
@@ -152,6 +154,21 @@ const reader =
 
 const durableSeq = () => (durable ? Number(Atomics.load(durable, 0)) : 0);
 const behind = () => reader !== undefined && durableSeq() > reader.cursor.seq;
+
+/**
+ * How durable a transaction must be. What the relay and the operators write (settlements, replays, the heartbeat)
+ * is fsynced at commit, as always. A transaction that only projects or claims is not: the inbox still holds its
+ * records, and a power cut rolls the projection back to an earlier cursor with its rows (exactly once still holds);
+ * the WAL reaches the disk at the next checkpoint, or at the fsynced commit that comes before a segment is deleted.
+ * The disk then flushes for the acknowledgements, not for the projection.
+ */
+let synchronous: 'FULL' | 'NORMAL' = 'FULL';
+function durability(level: 'FULL' | 'NORMAL'): void {
+  if (level === synchronous) return;
+  db.pragma(`synchronous = ${level}`);
+  synchronous = level;
+}
+const mustBeDurable = (writes: readonly Write[]) => writes.some((write) => write.type !== 'claim');
 
 const writeAll = db.transaction((writes: Write[], records: readonly InboxRecord[]) => {
   const results = writes.map(apply);
@@ -182,6 +199,7 @@ function commit(
     };
   }
   try {
+    durability(mustBeDurable(writes) ? 'FULL' : 'NORMAL');
     const { results, projected } = writeAll.immediate(writes, records);
     const replies = results.map((result, index) => ({
       id: writes[index]?.id ?? -1,
@@ -203,14 +221,18 @@ function commit(
   }
 }
 
-/** After a projection commit: segments wholly before the cursor's are durable here and can go. */
+const saveCursor = db.prepare('UPDATE projection SET seq = ?, segment = ?, segment_offset = ? WHERE id = 1');
+
+/** After a projection commit: segments wholly before the cursor's can go, once what they held is durable here. */
 function committed(cursor: InboxCursor): void {
   const previous = committedCursor;
   committedCursor = cursor;
   if (!projection || previous?.segment === cursor.segment) return;
-  for (const segment of listSegments(projection.inboxDir)) {
-    if (segment.firstSeq < cursor.segment) unlinkSync(segment.path);
-  }
+  const old = listSegments(projection.inboxDir).filter((segment) => segment.firstSeq < cursor.segment);
+  if (old.length === 0) return;
+  durability('FULL');
+  saveCursor.run(cursor.seq, cursor.segment, cursor.offset); // a commit that fsyncs the WAL, and all before it
+  for (const segment of old) unlinkSync(segment.path);
 }
 
 let queue: Write[] = [];
