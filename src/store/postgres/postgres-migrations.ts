@@ -92,4 +92,33 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       ALTER TABLE deliveries ADD COLUMN lease_until bigint;
     `,
   },
+  {
+    version: 4,
+    name: 'attempt history, answers that were not the success package, generated sink secrets',
+    sql: `
+      CREATE TABLE delivery_attempts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id bigint NOT NULL,
+        event_id bigint NOT NULL,
+        sink text NOT NULL,
+        started_at bigint NOT NULL,
+        duration_ms integer NOT NULL,
+        result text NOT NULL,
+        http_status integer,
+        error text,
+        response_excerpt text
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
+      CREATE INDEX delivery_attempts_by_sink ON delivery_attempts (sink, id);
+
+      CREATE TABLE event_answers (
+        event_id bigint PRIMARY KEY,
+        status integer NOT NULL,
+        body text NOT NULL,
+        answered_at bigint NOT NULL
+      );
+
+      CREATE TABLE sink_secrets (sink text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL);
+    `,
+  },
 ];

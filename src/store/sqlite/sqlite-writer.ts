@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordResult } from '../../protocol/index.js';
 import { openDatabase } from './open-database.js';
 import { conversationOf } from './writer-protocol.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { AttemptLog, OutboxSink, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 import type { CallbackTuple, Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
 import { dueHeads } from '../rows.js';
 import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
@@ -74,6 +74,19 @@ const pendingWindow = db.prepare<[string, number], LeasedDeliveryRow>(
 );
 // By primary key: the lease is written into the row's own page, no index changes.
 const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?');
+const logAttempt = db.prepare(
+  `INSERT INTO delivery_attempts (delivery_id, event_id, sink, started_at, duration_ms, result, http_status, error,
+     response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const insertAnswer = db.prepare(
+  'INSERT INTO event_answers (event_id, status, body, answered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+);
+const insertSinkSecret = db.prepare(
+  'INSERT INTO sink_secrets (sink, secret, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+);
+const sinkSecretOf = db.prepare<[string], { secret: string }>(
+  'SELECT secret FROM sink_secrets WHERE sink = ?',
+);
 const beat = db.prepare(
   'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 );
@@ -143,8 +156,23 @@ function recordOne(callback: CallbackTuple): RecordResult {
   return { eventId: inserted.id, duplicate: false };
 }
 
+function logOf(deliveryId: number, a: AttemptLog): unknown[] {
+  return [
+    deliveryId,
+    a.eventId,
+    a.sink,
+    a.startedAt,
+    a.durationMs,
+    a.result,
+    a.httpStatus,
+    a.error,
+    a.responseExcerpt,
+  ];
+}
+
 function settle(settlements: Settlement[]): null {
   for (const s of settlements) {
+    if (s.attempt) logAttempt.run(...logOf(s.deliveryId, s.attempt));
     if (s.outcome === 'delivered') markDelivered.run(s.at, s.deliveryId);
     else if (s.outcome === 'retry') markRetry.run(s.nextAttemptAt, s.error, s.deliveryId);
     else if (s.outcome === 'dead') markDead.run(s.at, s.error, s.deliveryId);
@@ -181,6 +209,17 @@ function replay(selection: ReplaySelection, at: number): number {
   return db.prepare(sql).run(at, ...params).changes;
 }
 
+/** Makes the selected pending deliveries due at `at`, keeping their attempts; returns how many. */
+function retryNow(selection: RetrySelection, at: number): number {
+  const one = selection.deliveryId === undefined ? '' : ' AND id = ?';
+  const params = selection.deliveryId === undefined ? [] : [selection.deliveryId];
+  return db
+    .prepare(
+      `UPDATE deliveries SET next_attempt_at = ? WHERE sink = ? AND status = 'pending' AND next_attempt_at > ?${one}`,
+    )
+    .run(at, selection.sink, at, ...params).changes;
+}
+
 type Write = Exclude<WriterRequest, { type: 'close' }>;
 
 function apply(write: Write): WriterResult {
@@ -196,6 +235,14 @@ function apply(write: Write): WriterResult {
       return replay(write.selection, write.at);
     case 'claim':
       return claim(write.claim);
+    case 'retryNow':
+      return retryNow(write.selection, write.at);
+    case 'answer':
+      insertAnswer.run(write.eventId, write.status, write.body, write.at);
+      return null;
+    case 'sinkSecret':
+      insertSinkSecret.run(write.sink, write.secret, write.at);
+      return sinkSecretOf.get(write.sink)?.secret ?? write.secret;
   }
 }
 

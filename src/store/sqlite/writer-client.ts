@@ -4,7 +4,7 @@ import { startThread } from './start-thread.js';
 import { toTuple } from './writer-protocol.js';
 import type { Claim, WriterReply, WriterRequest, WriterResult } from './writer-protocol.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { OutboxSink, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 
 type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -47,6 +47,19 @@ export class WriterClient {
 
   replay(selection: ReplaySelection): Promise<number> {
     return this.send({ type: 'replay', selection, at: Date.now() }) as Promise<number>;
+  }
+
+  retryNow(selection: RetrySelection, at: number): Promise<number> {
+    return this.send({ type: 'retryNow', selection, at }) as Promise<number>;
+  }
+
+  async answer(eventId: number, status: number, body: string): Promise<void> {
+    await this.send({ type: 'answer', eventId, status, body, at: Date.now() });
+  }
+
+  /** The stored secret of `sink`, `secret` if it had none. */
+  sinkSecret(sink: string, secret: string): Promise<string> {
+    return this.send({ type: 'sinkSecret', sink, secret, at: Date.now() }) as Promise<string>;
   }
 
   /** Commits everything sent so far, then ends the thread. */

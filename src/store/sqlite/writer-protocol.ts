@@ -5,7 +5,7 @@ import type {
   RecordResult,
 } from '../../protocol/index.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { ReplaySelection, Settlement } from '../store.js';
+import type { ReplaySelection, RetrySelection, Settlement } from '../store.js';
 
 /**
  * A callback as it crosses to the writer thread: a flat tuple, because structured clone copies arrays of scalars
@@ -49,6 +49,9 @@ export type WriterRequest =
   | { id: number; type: 'settle'; settlements: Settlement[] }
   | { id: number; type: 'replay'; selection: ReplaySelection; at: number }
   | { id: number; type: 'claim'; claim: Claim }
+  | { id: number; type: 'retryNow'; selection: RetrySelection; at: number }
+  | { id: number; type: 'answer'; eventId: number; status: number; body: string; at: number }
+  | { id: number; type: 'sinkSecret'; sink: string; secret: string; at: number }
   | { id: number; type: 'close' };
 
 /** What `claimDeliveries` asks of the writer (see `Outbox.claimDeliveries`). */
@@ -61,7 +64,7 @@ export interface Claim {
   window: number;
 }
 
-export type WriterResult = RecordResult | number | null | PendingDeliveryRow[];
+export type WriterResult = RecordResult | number | string | null | PendingDeliveryRow[];
 
 export type WriterReply =
   { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
