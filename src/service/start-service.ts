@@ -20,7 +20,7 @@ import { answerApiRequest, isApiPath } from './query-api.js';
 import { createMetrics } from './metrics.js';
 import { startRelay } from '../sync/relay.js';
 import type { RelayObserver } from '../sync/relay.js';
-import { apiAuthorization } from './api-authorization.js';
+import { apiAuthorization, namesLoopback } from './api-authorization.js';
 import { authOptionsOf, checkExposure, isLoopbackHost } from './service-auth.js';
 import { apiError } from './api/api-answer.js';
 import { SUCCESS_ANSWER } from './api/event-detail.js';
@@ -182,8 +182,11 @@ export async function startService(
     ) {
       // The page and its scripts hold no data (the data comes from the API, with the API's protection), but on
       // loopback the Host check still applies: a rebinding site must not even load it.
-      const denied = authorizeApi(undefined, req.headers.host, undefined);
-      if (denied && isLoopbackHost(config.host)) return sendJson(res, denied.status, denied.body);
+      const host = req.headers.host;
+      if (isLoopbackHost(config.host) && host !== undefined && !namesLoopback(host)) {
+        const refused = apiError('UNAUTHORIZED', 'Host is not this machine (DNS rebinding?)');
+        return sendJson(res, refused.status, refused.body);
+      }
       const file = await dashboardFile(pathname);
       if (!file) {
         const missing = apiError('NOT_FOUND', `no file ${pathname}`);
