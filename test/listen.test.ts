@@ -77,7 +77,9 @@ describe('openim-hooks listen --forward-to', () => {
       assert.equal(forwardedAfter?.body, SEED_BODY);
       assert.match(String(forwardedAfter?.headers['openim-hooks-event-id']), /^evt_[0-9a-f]{32}$/);
       assert.ok(
-        await waitFor(() => /after {2}callbackAfterCreateSingleChatConversationsCommand .*delivered/.test(out)),
+        await waitFor(() =>
+          /after {2}callbackAfterCreateSingleChatConversationsCommand .*delivered/.test(out),
+        ),
       );
       assert.match(out, /before callbackBeforeCreateSingleChatConversationsCommand {2}operationID "op-b"/);
 

@@ -14,37 +14,27 @@ describe('serve on PostgreSQL: a wrong setting stops the start, an outage does n
   after(() => postgres.stop());
   const server = new URL(postgres.url);
 
-  it('exits 2 with the reason when the database does not exist', async () => {
-    const url = `postgres://postgres@${server.host}/no_such_database`;
-    const result = await runCliResult([
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      url,
-      '--spool',
-      join(dir, 'a.db'),
-    ]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /no_such_database/);
-    assert.match(result.stderr, /3D000/);
-  });
-
-  it('exits 2 with the reason when the credentials are refused', async () => {
-    const url = `postgres://nosuchrole:pw@${server.host}/openim_hooks_test`;
-    const result = await runCliResult([
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      url,
-      '--spool',
-      join(dir, 'b.db'),
-    ]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /nosuchrole/);
-    assert.ok(!result.stderr.includes(':pw@'), 'the password stays out of the message');
-  });
+  const refusals = [
+    {
+      what: 'the database does not exist',
+      url: `postgres://postgres@${server.host}/no_such_database`,
+      reason: /no_such_database.*3D000/,
+    },
+    {
+      what: 'the credentials are refused',
+      url: `postgres://nosuchrole:pw@${server.host}/openim_hooks_test`,
+      reason: /nosuchrole/,
+    },
+  ];
+  for (const [i, { what, url, reason }] of refusals.entries()) {
+    it(`exits 2 with the reason when ${what}`, async () => {
+      const spool = join(dir, `refused-${i}.db`);
+      const result = await runCliResult(['serve', '--port', '0', '--database', url, '--spool', spool]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, reason);
+      assert.ok(!result.stderr.includes(':pw@'), 'a password stays out of the message');
+    });
+  }
 
   it('starts while PostgreSQL is only unreachable: the spool covers that', async () => {
     const url = `postgres://postgres@127.0.0.1:${await freePort()}/openim_hooks_test`;

@@ -53,6 +53,11 @@ function pageOptions(command: Command): Command {
     .addOption(new Option('--order <order>', 'by arrival').choices(['asc', 'desc']));
 }
 
+/** What pageOptions read, for a filter. */
+function pageOf(o: { limit?: number; cursor?: string; order?: 'asc' | 'desc' }) {
+  return defined({ limit: o.limit, cursor: o.cursor, order: o.order });
+}
+
 const TIME_HELP = '(ISO 8601, epoch ms, or a span ago: 30m, 1h, 2d)';
 
 function eventLine(event: EventRecord): string {
@@ -85,9 +90,7 @@ export function registerReadCommands(program: Command): void {
         conversationType: o.type,
         seenAfter: o.since ?? o.seenAfter,
         seenBefore: o.until ?? o.seenBefore,
-        limit: o.limit,
-        cursor: o.cursor,
-        order: o.order,
+        ...pageOf(o),
       });
       await withSource(o, async (source) => {
         const page = await source.listConversations(filter);
@@ -138,9 +141,7 @@ export function registerReadCommands(program: Command): void {
         operationID: o.operationId,
         receivedAfter: o.since ?? o.receivedAfter,
         receivedBefore: o.until ?? o.receivedBefore,
-        limit: o.limit,
-        cursor: o.cursor,
-        order: o.order,
+        ...pageOf(o),
       });
       await withSource(o, async (source) => {
         printPage(

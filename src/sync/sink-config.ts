@@ -101,7 +101,8 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (secrets && isOpenimFormatUrl(url)) fail(name, OPENIM_FORMAT_UNSIGNED);
   const unsigned = entry['unsigned'];
   if (unsigned !== undefined && typeof unsigned !== 'boolean') fail(name, 'unsigned must be true or false');
-  if (unsigned && !/^https?:\/\//.test(url)) fail(name, 'unsigned is for http(s):// sinks (the others are never signed)');
+  if (unsigned && !/^https?:\/\//.test(url))
+    fail(name, 'unsigned is for http(s):// sinks (the others are never signed)');
   if (unsigned && secrets) fail(name, 'unsigned and secrets contradict each other');
   const schedule = entry['retrySchedule'];
   if (schedule !== undefined && !Array.isArray(schedule))
@@ -145,7 +146,8 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
  * webhooks.yml (a bare number is seconds: `timeout: 5`); the others keep milliseconds for a bare number.
  */
 function durationOf(sink: string, key: string, value: unknown, bareUnit: 's' | 'ms'): number {
-  if (typeof value !== 'string' && typeof value !== 'number') fail(sink, `${key} must be a duration such as 500ms or 5s`);
+  if (typeof value !== 'string' && typeof value !== 'number')
+    fail(sink, `${key} must be a duration such as 500ms or 5s`);
   const bare = typeof value === 'number' || /^\s*\d+(\.\d+)?\s*$/.test(value);
   try {
     const ms = parseDuration(bare && bareUnit === 's' ? `${value}s` : value);

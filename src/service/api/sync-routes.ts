@@ -2,7 +2,7 @@ import { defined } from '../../store/index.js';
 import { apiError, ok } from './api-answer.js';
 import { pageRequest } from './api-context.js';
 import type { ApiContext, ApiRoute } from './api-context.js';
-import { resolveEventRef } from './event-ref.js';
+import { eventIdFilter, resolveEventRef } from './event-ref.js';
 
 /** GET /api/v1/sinks: each sink's state, backlog, age of its oldest pending delivery, last error. */
 async function sinks({ store, relay, sinks: info }: ApiContext) {
@@ -78,10 +78,9 @@ export const SYNC_ROUTES: readonly ApiRoute[] = [
     async handle({ store, query }) {
       const status = query.oneOf('status', ['pending', 'delivered', 'dead'] as const);
       const sink = query.string('sink');
-      const ref = query.string('eventId');
+      const eventId = await eventIdFilter(store, query);
       const page = pageRequest(query);
       query.rejectUnknown();
-      const eventId = ref === undefined ? undefined : ((await resolveEventRef(store, ref, 'eventId')) ?? 0);
       return ok(await store.listDeliveries(defined({ ...page, status, sink, eventId })));
     },
   },
@@ -91,10 +90,9 @@ export const SYNC_ROUTES: readonly ApiRoute[] = [
     async handle({ store, query }) {
       const sink = query.string('sink');
       const deliveryId = query.integer('deliveryId', 1, Number.MAX_SAFE_INTEGER);
-      const ref = query.string('eventId');
+      const eventId = await eventIdFilter(store, query);
       const page = pageRequest(query);
       query.rejectUnknown();
-      const eventId = ref === undefined ? undefined : ((await resolveEventRef(store, ref, 'eventId')) ?? 0);
       return ok(await store.listAttempts(defined({ ...page, sink, deliveryId, eventId })));
     },
   },

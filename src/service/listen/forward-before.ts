@@ -25,7 +25,8 @@ export function forwardBefore(options: BeforeForwarding) {
   const agent = createGoLikeAgent(options.url);
   const answer = async (request: RawRequest, response: RawResponse): Promise<RawResponse> => {
     const command = response.outcome.command;
-    if (response.status !== 200 || command === undefined || findCommand(command)?.kind !== 'before') return response;
+    if (response.status !== 200 || command === undefined || findCommand(command)?.kind !== 'before')
+      return response;
     const outcome = await sendEncodedCallback({
       url: options.url,
       command,
