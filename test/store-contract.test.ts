@@ -899,7 +899,7 @@ describe('store', () => {
       await store.record(accepted(SEED_BODY, { operationID: 'cli-op' }));
       await store.close();
       const events = JSON.parse(
-        await runCli(['events', 'list', '--json'], { OPENIM_HOOKS_DATABASE: url }),
+        await runCli(['events', 'list', '--json', '--database', url]),
       ) as Page<{ rawBody: string }>;
       assert.equal(events.items[0]?.rawBody, SEED_BODY);
     });
