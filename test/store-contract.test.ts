@@ -898,9 +898,9 @@ describe('store', () => {
       const store = openStore(url);
       await store.record(accepted(SEED_BODY, { operationID: 'cli-op' }));
       await store.close();
-      const events = JSON.parse(
-        await runCli(['events', 'list', '--json', '--database', url]),
-      ) as Page<{ rawBody: string }>;
+      const events = JSON.parse(await runCli(['events', 'list', '--json', '--database', url])) as Page<{
+        rawBody: string;
+      }>;
       assert.equal(events.items[0]?.rawBody, SEED_BODY);
     });
 

@@ -25,7 +25,6 @@ import { authOptionsOf, checkExposure, isLoopbackHost } from './service-auth.js'
 import { apiError } from './api/api-answer.js';
 import { SUCCESS_ANSWER } from './api/event-detail.js';
 import { createEventFeed } from './event-feed/event-feed.js';
-import { endStreams } from './event-feed/stream-events.js';
 import { openapiDocument } from './openapi/openapi-document.js';
 import {
   DASHBOARD_HEADERS,
@@ -274,7 +273,6 @@ export async function startService(
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live streams never end by themselves: end them, or the drain would wait for its timeout.
       feed.close();
-      endStreams();
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
       await drained;

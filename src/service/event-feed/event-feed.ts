@@ -8,11 +8,15 @@ export interface EventFeed {
    * Calls `listener` with each event that reaches the store after `position` (every id at or below it is the
    * caller's to read, for a backlog or a resume); `unsubscribe` ends it.
    */
-  subscribe(listener: FeedListener): Promise<{ position: number; unsubscribe: () => void }>;
+  subscribe(
+    listener: FeedListener,
+    onClose?: () => void,
+  ): Promise<{ position: number; unsubscribe: () => void }>;
   /** An event was recorded here: look now rather than at the next poll. */
   wake(): void;
   /** The highest event id in the store right now (0 when empty). */
   latestId(): Promise<number>;
+  /** Stops reading and tells every subscriber (`onClose`): a stopping service ends its live streams. */
   close(): void;
 }
 
@@ -39,6 +43,7 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
   const pollMs = options.pollMs ?? 500;
   const holeGraceMs = options.holeGraceMs ?? 0;
   const listeners = new Set<FeedListener>();
+  const closers = new Map<FeedListener, () => void>();
   /** Every id at or below it was emitted or given up on. */
   let floor: number | undefined;
   /** Ids above the floor already emitted. */
@@ -107,16 +112,18 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
   }
 
   return {
-    async subscribe(listener) {
+    async subscribe(listener, onClose) {
       if (floor === undefined) {
         starting ??= latestId().finally(() => (starting = undefined));
         const latest = await starting;
         floor ??= latest;
       }
       listeners.add(listener);
+      if (onClose) closers.set(listener, onClose);
       const position = [...emitted].reduce((max, id) => Math.max(max, id), floor);
       run();
       const unsubscribe = () => {
+        closers.delete(listener);
         if (!listeners.delete(listener) || listeners.size > 0) return;
         clearTimeout(timer);
         // Nobody listens: start from the newest again next time rather than replay what came meanwhile.
@@ -131,7 +138,10 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
     close() {
       closed = true;
       clearTimeout(timer);
+      const ending = [...closers.values()];
       listeners.clear();
+      closers.clear();
+      for (const end of ending) end();
     },
   };
 }

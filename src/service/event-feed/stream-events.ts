@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { encodeCursor } from '../../store/index.js';
 import type { EventRecord, Store } from '../../store/index.js';
 import type { ApiAnswer } from '../api/api-answer.js';
@@ -19,15 +18,6 @@ export function matches(event: EventRecord, filter: StreamFilter): boolean {
   if (filter.conversationId !== undefined && payload['conversationId'] !== filter.conversationId)
     return false;
   return true;
-}
-
-/** Streams open now, so that a stopping service can end them instead of waiting for the clients to leave. */
-const open = new Set<ServerResponse>();
-
-/** Ends every open stream (the service is stopping). */
-export function endStreams(): void {
-  for (const res of open) res.end();
-  open.clear();
 }
 
 /** At most this many events are sent from before the connection (a backlog or a resume). */
@@ -98,7 +88,6 @@ export async function streamEvents({ store, feed, query, headers }: ApiContext):
         'x-accel-buffering': 'no',
       });
       res.write(': openim-hooks event stream\n\n');
-      open.add(res);
       // Live events wait here until the replay is written, so the stream stays in order.
       let held: EventRecord[] | undefined = [];
       const send = (event: EventRecord) => {
@@ -110,11 +99,11 @@ export async function streamEvents({ store, feed, query, headers }: ApiContext):
       let unsubscribe: (() => void) | undefined;
       res.once('close', () => {
         clearInterval(keepalive);
-        open.delete(res);
         unsubscribe?.();
       });
       void (async () => {
-        const subscription = await feed.subscribe(send);
+        // A stopping service ends the stream, rather than wait for the client to leave.
+        const subscription = await feed.subscribe(send, () => res.end());
         unsubscribe = subscription.unsubscribe;
         if (res.destroyed) return unsubscribe();
         const earlier =
