@@ -93,7 +93,7 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'attempt history, answers that were not the success package, generated sink secrets',
     sql: `
       CREATE TABLE delivery_attempts (

@@ -94,7 +94,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'attempt history, answers that were not the success package, generated sink secrets',
     sql: `
       -- One row per delivery attempt, written with its settlement. Both indexes grow at their right edge (ids only
