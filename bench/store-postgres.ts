@@ -35,6 +35,7 @@ function callback(i: number): AcceptedCallback {
     rawBody,
     payload,
     conversation: payload as unknown as ConversationCallback,
+    fieldErrors: [],
     warnings: [],
   };
 }

@@ -1,5 +1,6 @@
-import { COMMANDS, ERROR_CODES, isConversationCommand } from '../src/protocol/index.js';
+import { ERROR_CODES } from '../src/protocol/index.js';
 import { configReference } from '../src/service/config.js';
+import { commandsTable, sharedStructsTable } from './catalog-tables.js';
 
 /** The README's generated tables, by marker name. `npm run docs` writes them; a test keeps them in step. */
 export function readmeTables(): Record<string, string> {
@@ -10,14 +11,8 @@ export function readmeTables(): Record<string, string> {
       ([name, e]) => `| ${e.errCode} | \`${name}\` | ${e.status} | ${e.errMsg} | ${e.fix} |`,
     ),
   ].join('\n');
-  const commands = [
-    '| command | webhooks.yml key | kind | handling |',
-    '|---|---|---|---|',
-    ...COMMANDS.map(
-      (c) =>
-        `| \`${c.command}\` | \`${c.configKey}\` | ${c.kind} | ${isConversationCommand(c.command) ? 'validated, typed, conversation row' : 'recorded raw'} |`,
-    ),
-  ].join('\n');
+  const commands = commandsTable();
+  const structs = sharedStructsTable();
   const config = [
     '| setting (config file) | flag | environment | default | meaning |',
     '|---|---|---|---|---|',
@@ -26,7 +21,7 @@ export function readmeTables(): Record<string, string> {
     ),
     '| — | `--config` | `OPENIM_HOOKS_CONFIG` | none | a YAML or JSON file holding the settings above |',
   ].join('\n');
-  return { errors, commands, config };
+  return { errors, commands, structs, config };
 }
 
 /** `text` with the content between `<!-- name:start -->` and `<!-- name:end -->` replaced for every table. */

@@ -205,6 +205,64 @@ describe('openim-hooks trigger', () => {
     assert.equal(server.requests.length, 0);
   });
 
+  test('any command without --data sends its realistic default, operationID as the header', async () => {
+    const { exitCode } = await cli(
+      'trigger',
+      'callbackBeforeSendGroupMsgCommand',
+      '--url',
+      server.url,
+      '--operation-id',
+      'op-77',
+    );
+    assert.equal(exitCode, 0);
+    const request = server.requests[0];
+    assert.equal(request?.path, '/callbackExample/callbackBeforeSendGroupMsgCommand');
+    const body = JSON.parse(request?.body.toString('utf8') ?? '{}') as Record<string, unknown>;
+    assert.equal(body['callbackCommand'], 'callbackBeforeSendGroupMsgCommand');
+    assert.equal(body['operationID'], 'op-77');
+    assert.equal(body['groupID'], '3928104756');
+    assert.equal(body['atUserList'], null, 'a nil slice');
+    assert.equal(typeof JSON.parse(String(body['content'])), 'object', 'content is JSON text');
+  });
+
+  test('--set changes single fields, typed by the Go struct (text for strings, JSON otherwise, nested paths)', async () => {
+    await cli(
+      'trigger',
+      'callbackBeforeUserRegisterCommand',
+      '--set',
+      'users[0].nickname=Zoë <admin>',
+      '--set',
+      'users[0].appMangerLevel=2',
+      '--url',
+      server.url,
+    );
+    const text = server.requests[0]?.body.toString('utf8') ?? '';
+    assert.match(text, /"nickname":"Zoë \\u003cadmin\\u003e"/);
+    const users = (JSON.parse(text) as { users: Record<string, unknown>[] }).users;
+    assert.equal(users[0]?.['appMangerLevel'], 2);
+    await assert.rejects(
+      cli('trigger', 'callbackAfterQuitGroupCommand', '--set', 'nope=1', '--url', server.url),
+      /has no field nope/,
+    );
+    await assert.rejects(
+      cli('trigger', 'callbackAfterQuitGroupCommand', '--set', 'userID', '--url', server.url),
+      /use field=value/,
+    );
+    await assert.rejects(
+      cli('trigger', 'callbackAfterSingleMsgReadCommand', '--set', 'Seqs=["1"]', '--url', server.url),
+      /Seqs\[0\]: must be an integer/,
+    );
+  });
+
+  test('--list shows the 52 commands by area', async () => {
+    const { out } = await cli('trigger', '--list');
+    const commands = out.split('\n').filter((line) => /^\s+(before|after)\s/.test(line));
+    assert.equal(commands.length, 52);
+    const areas = out.split('\n').filter((line) => /^\S/.test(line));
+    assert.deepEqual(areas, ['msg', 'user', 'friend', 'group', 'push', 'gateway', 'conversation']);
+    assert.equal(server.requests.length, 0);
+  });
+
   test('an unknown command is refused', async () => {
     await assert.rejects(
       cli('trigger', 'callbackNopeCommand', '--data', 'x.json', '--url', server.url),

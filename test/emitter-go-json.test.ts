@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { SINGLE_CHAT_FIELDS, encodeGoJson, goJsonString } from '../src/protocol/index.js';
-import type { FieldSpec } from '../src/protocol/index.js';
+import { commandSpec, encodeGoJson, goJsonString, goString, struct } from '../src/protocol/index.js';
+import type { GoType, StructType } from '../src/protocol/index.js';
 import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
+import { TRICKY } from './helpers/go-samples.js';
 
 /** The request package example of the seed page (a copy of shared/seed, so tests need nothing outside the repo). */
 function seedExample(): Record<string, unknown> {
@@ -12,6 +13,8 @@ function seedExample(): Record<string, unknown> {
   const end = page.indexOf('}', start) + 1;
   return JSON.parse(page.slice(start, end)) as Record<string, unknown>;
 }
+
+const SINGLE_CHAT_FIELDS = commandSpec('callbackAfterCreateSingleChatConversationsCommand').request;
 
 const SEED_BYTES =
   '{"callbackCommand":"callbackAfterCreateSingleChatConversationsCommand","ownerUserId":"123228123",' +
@@ -43,7 +46,7 @@ describe('encodeGoJson: golden bytes', () => {
   });
 
   test('Chinese and emoji are written as raw UTF-8', () => {
-    const body = encodeGoJson({ ex: '你好，世界 👋🏽' }, [{ name: 'ex', type: 'string' }]);
+    const body = encodeGoJson({ ex: '你好，世界 👋🏽' }, struct('T', { ex: goString }));
     assert.deepEqual(Buffer.from(body, 'utf8'), Buffer.from('{"ex":"你好，世界 👋🏽"}\n', 'utf8'));
     assert.equal(Buffer.byteLength(body), 34);
   });
@@ -72,13 +75,15 @@ describe('encodeGoJson: golden bytes', () => {
 
 const GO_MINOR = goMinorVersion();
 
-function goType(spec: FieldSpec): string {
-  return spec.type === 'string' ? 'string' : spec.type === 'bool' ? 'bool' : 'int32';
+function goType(type: GoType): string {
+  return type.kind === 'string' ? 'string' : type.kind === 'bool' ? 'bool' : 'int32';
 }
 
 /** A Go program with a struct generated from our own field list, encoding stdin's cases with json.Encoder. */
-function goProgram(fields: readonly FieldSpec[]): string {
-  const structFields = fields.map((spec, i) => `\tF${i} ${goType(spec)} \`json:"${spec.name}"\``).join('\n');
+function goProgram(type: StructType): string {
+  const structFields = type.fields
+    .map((field, i) => `\tF${i} ${goType(field.type)} \`json:"${field.name}"\``)
+    .join('\n');
   return `package main
 
 import (
@@ -124,18 +129,6 @@ func main() {
 }
 `;
 }
-
-const TRICKY = [
-  'plain',
-  '<script>alert("x&y")</script>',
-  '你好，世界',
-  'emoji 😀👨‍👩‍👧 flags 🇨🇳',
-  'line\u2028separator\u2029paragraph',
-  'controls \t\n\r\u0000\u0001\u001f\u007f',
-  'quotes " and \\ backslash',
-  'lone \ud800 surrogate',
-  '{"text":"<b>double-encoded</b>"}',
-];
 
 describe('encodeGoJson against Go encoding/json', () => {
   test(

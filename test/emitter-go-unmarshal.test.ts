@@ -1,28 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OVERRIDE_FIELD_SPECS } from '../src/protocol/index.js';
-import type { FieldSpec } from '../src/protocol/index.js';
+import { commandSpec, goString, int32 } from '../src/protocol/index.js';
+import type { GoType } from '../src/protocol/index.js';
 import { parseCallbackResponse } from '../src/emitter/index.js';
 import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
 
-const COMMON: readonly FieldSpec[] = [
-  { name: 'actionCode', type: 'int32' },
-  { name: 'errCode', type: 'int32' },
-  { name: 'errMsg', type: 'string' },
-  { name: 'errDlt', type: 'string' },
-  { name: 'nextCode', type: 'int32' },
+const ANSWER = commandSpec('callbackBeforeCreateSingleChatConversationsCommand').answer;
+if (!ANSWER) throw new Error('the conversation before-callback has overrides');
+const OVERRIDE_FIELD_SPECS = ANSWER.fields;
+const COMMON = [
+  { name: 'actionCode', type: int32 },
+  { name: 'errCode', type: int32 },
+  { name: 'errMsg', type: goString },
+  { name: 'errDlt', type: goString },
+  { name: 'nextCode', type: int32 },
 ];
 
-function goType(spec: FieldSpec, pointer: boolean): string {
-  const base = spec.type === 'string' ? 'string' : spec.type === 'bool' ? 'bool' : 'int32';
-  return pointer ? `*${base}` : base;
+/** The conversation answer's fields are scalars and pointers to scalars. */
+function goType(type: GoType): string {
+  if (type.kind === 'pointer') return `*${goType(type.elem)}`;
+  return type.kind === 'string' ? 'string' : type.kind === 'bool' ? 'bool' : 'int32';
 }
 
 /** A response struct generated from our own field lists: the common package, then pointer overrides. */
 function goProgram(): string {
   const fields = [
-    ...COMMON.map((spec, i) => `\tC${i} ${goType(spec, false)} \`json:"${spec.name}"\``),
-    ...OVERRIDE_FIELD_SPECS.map((spec, i) => `\tO${i} ${goType(spec, true)} \`json:"${spec.name}"\``),
+    ...COMMON.map((spec, i) => `\tC${i} ${goType(spec.type)} \`json:"${spec.name}"\``),
+    ...OVERRIDE_FIELD_SPECS.map((spec, i) => `\tO${i} ${goType(spec.type)} \`json:"${spec.name}"\``),
   ].join('\n');
   const common = COMMON.map((spec, i) => `\t\t\t"${spec.name}": r.C${i},`).join('\n');
   const overrides = OVERRIDE_FIELD_SPECS.map(
@@ -124,7 +128,7 @@ describe('answers decoded exactly as Go json.Unmarshal decodes them', () => {
         .split('\n')
         .map((line) => JSON.parse(line) as unknown);
       BODIES.forEach((body, i) => {
-        const parsed = parseCallbackResponse(Buffer.from(body, 'utf8'), OVERRIDE_FIELD_SPECS);
+        const parsed = parseCallbackResponse(Buffer.from(body, 'utf8'), ANSWER);
         const ours = parsed.ok
           ? { ok: true, response: parsed.response, overrides: parsed.overrides }
           : { ok: false };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SINGLE_CHAT_FIELDS, encodeGoJson } from '../src/protocol/index.js';
+import { commandSpec, encodeGoJson } from '../src/protocol/index.js';
 import { toOutgoingEvent } from '../src/sync/envelope.js';
 import { openimFormatSink } from '../src/sync/openim-format-sink.js';
 import type { OutgoingEvent } from '../src/sync/sink.js';
@@ -16,7 +16,7 @@ const RAW = encodeGoJson(
     userId: 'b',
     ex: '<你好>\u2028',
   },
-  SINGLE_CHAT_FIELDS,
+  commandSpec('callbackAfterCreateSingleChatConversationsCommand').request,
 );
 
 /** The relay's event for a recorded callback, built by the relay's own code. */

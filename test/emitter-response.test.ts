@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OVERRIDE_FIELD_SPECS } from '../src/protocol/index.js';
+import { commandSpec } from '../src/protocol/index.js';
 import { parseCallbackResponse } from '../src/emitter/index.js';
 
 function parse(body: string) {
-  return parseCallbackResponse(Buffer.from(body), OVERRIDE_FIELD_SPECS);
+  return parseCallbackResponse(
+    Buffer.from(body),
+    commandSpec('callbackBeforeCreateSingleChatConversationsCommand').answer,
+  );
 }
 
 describe('answers decoded like Go json.Unmarshal', () => {

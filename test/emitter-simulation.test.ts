@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { GROUP_CHAT_FIELDS, SINGLE_CHAT_FIELDS, encodeGoJson } from '../src/protocol/index.js';
+import { commandSpec, encodeGoJson } from '../src/protocol/index.js';
+
+const SINGLE_CHAT_FIELDS = commandSpec('callbackAfterCreateSingleChatConversationsCommand').request;
+const GROUP_CHAT_FIELDS = commandSpec('callbackAfterCreateGroupChatConversationsCommand').request;
 import {
   createEmitter,
   resolveWebhooksConfig,

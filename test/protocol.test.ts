@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  checkFields,
   COMMANDS,
   compareGoStrings,
   conversationWarnings,
@@ -11,11 +10,11 @@ import {
   isBlocking,
   notificationChatConversationId,
   rejectResponse,
-  SINGLE_CHAT_FIELDS,
+  validateRequest,
   singleChatConversationId,
 } from '../src/protocol/index.js';
 import type { SingleChatConversationCallback } from '../src/protocol/index.js';
-import { SEED_BODY } from './fixtures/seed.js';
+import { SEED_BODY, SEED_COMMAND } from './fixtures/seed.js';
 
 describe('command catalog', () => {
   it('lists the 52 commands of OpenIM HEAD once each, with unique config keys', () => {
@@ -56,7 +55,7 @@ describe('conversation ids', () => {
 
 describe('field validation', () => {
   it('accepts the seed package', () => {
-    assert.deepEqual(checkFields(SINGLE_CHAT_FIELDS, JSON.parse(SEED_BODY) as Record<string, unknown>), []);
+    assert.deepEqual(validateRequest(SEED_COMMAND, JSON.parse(SEED_BODY) as Record<string, unknown>), []);
   });
 
   it('names every failing field', () => {
@@ -70,7 +69,7 @@ describe('field validation', () => {
       ex: null,
     };
     delete body['userId'];
-    const fields = checkFields(SINGLE_CHAT_FIELDS, body).map((e) => e.field);
+    const fields = validateRequest(SEED_COMMAND, body).map((e) => e.field);
     assert.deepEqual(fields, [
       'conversationType',
       'userId',

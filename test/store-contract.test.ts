@@ -252,6 +252,8 @@ describe('store', () => {
             eventId: `evt_${idempotencyKey(SEED_COMMAND, 'op-seed', new TextEncoder().encode(SEED_BODY)).slice(0, 32)}`,
             idempotencyKey: idempotencyKey(SEED_COMMAND, 'op-seed', new TextEncoder().encode(SEED_BODY)),
             warnings: ['conversationId does not match'],
+            invalid: false,
+            fieldErrors: [],
             rawBody: SEED_BODY,
             payload: JSON.parse(SEED_BODY),
           });
@@ -288,17 +290,63 @@ describe('store', () => {
             {
               callbackCommand: SEED_COMMAND,
               count: 1,
+              invalid: 0,
               firstSeenAt: new Date(T0 + 100).toISOString(),
               lastSeenAt: new Date(T0 + 100).toISOString(),
             },
             {
               callbackCommand: ONLINE,
               count: 2,
+              invalid: 0,
               firstSeenAt: new Date(T0).toISOString(),
               lastSeenAt: new Date(T0 + 500).toISOString(),
             },
           ]);
         }));
+
+      it('keeps an invalid callback flagged with its field errors: counted, no conversation row, no delivery unless the sink asks', () =>
+        withStore(
+          async (store) => {
+            const fieldErrors = [{ field: 'conversationType', reason: 'must be an integer' }];
+            const body = SEED_BODY.replace('"conversationType":1', '"conversationType":"1"');
+            const invalid = await store.record(accepted(body, { fieldErrors, receivedAt: T0 }));
+            const valid = await store.record(
+              accepted(SEED_BODY, { operationID: 'op-2', receivedAt: T0 + 1 }),
+            );
+            const events = (await store.listEvents()).items;
+            assert.deepEqual(
+              events.map((e) => [e.id, e.invalid, e.fieldErrors, e.rawBody]),
+              [
+                [invalid.eventId, true, fieldErrors, body],
+                [valid.eventId, false, [], SEED_BODY],
+              ],
+            );
+            const rows = (await store.listConversations()).items;
+            assert.deepEqual(
+              rows.map((r) => [r.lastEventId, r.timesSeen]),
+              [[valid.eventId, 1]],
+              'the invalid callback made no conversation row',
+            );
+            assert.deepEqual(
+              (await store.listCommands()).map((c) => [c.callbackCommand, c.count, c.invalid]),
+              [[SEED_COMMAND, 2, 1]],
+            );
+            assert.deepEqual(
+              (await store.pendingDeliveries('valid-only', 10)).map((d) => d.eventId),
+              [valid.eventId],
+            );
+            assert.deepEqual(
+              (await store.pendingDeliveries('invalid-too', 10)).map((d) => d.eventId),
+              [invalid.eventId, valid.eventId],
+            );
+          },
+          {
+            sinks: [
+              { name: 'valid-only', commands: null },
+              { name: 'invalid-too', commands: null, invalid: true },
+            ],
+          },
+        ));
 
       it('writes one outbox row per new event and sink that takes its command, none for redeliveries', () =>
         withStore(

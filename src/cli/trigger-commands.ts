@@ -2,13 +2,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { COMMANDS, checkFields, describeFieldErrors, fieldsOf, findCommand } from '../protocol/index.js';
+import { COMMANDS, describeFieldErrors, findCommand, validateRequest } from '../protocol/index.js';
 import { signBody } from '../receiver/index.js';
 import {
   createEmitter,
+  exampleRequest,
   loadWebhooksConfig,
   newOperationId,
   resolveWebhooksConfig,
+  setRequestField,
   simulateGroupChatCreation,
   simulateNotificationChatCreation,
   simulateSingleChatCreation,
@@ -48,6 +50,8 @@ interface TriggerOptions {
   recv?: string;
   group?: string;
   data?: string;
+  set: string[];
+  list: boolean;
   operationId?: string;
   timeout?: number;
   fixOpenimBugs: boolean;
@@ -140,7 +144,35 @@ async function simulate(what: string, emitter: Emitter, options: TriggerOptions)
   }
 }
 
-/** One callback of any catalog command, its body read from --data (key order kept, except for conversations). */
+/** The request of one catalog command: its realistic default, then the keys of --data, then each --set. */
+async function triggerBody(command: string, options: TriggerOptions, operationID: string) {
+  let body = exampleRequest(command, operationID);
+  if (options.data !== undefined) {
+    const data = JSON.parse(await readFile(options.data, 'utf8')) as unknown;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new InvalidArgumentError(`${options.data}: expected a JSON object`);
+    }
+    body = { ...body, ...(data as Record<string, unknown>), callbackCommand: command };
+  }
+  for (const assignment of options.set) {
+    const equals = assignment.indexOf('=');
+    if (equals < 1) throw new InvalidArgumentError(`--set ${assignment}: use field=value`);
+    try {
+      body = setRequestField(command, body, assignment.slice(0, equals), assignment.slice(equals + 1));
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  // OpenIM's Go structs cannot hold a string where an int32 goes: refuse what OpenIM could never send. Missing
+  // fields go out as zero values; unusual values of the right type (conversationType 2) are allowed.
+  const wrong = validateRequest(command, body).filter(
+    (e) => e.reason !== 'is required' && !e.reason.startsWith('must be one of'),
+  );
+  if (wrong.length > 0) throw new InvalidArgumentError(`${command}: ${describeFieldErrors(wrong)}`);
+  return body;
+}
+
+/** One callback of any catalog command, with a realistic body (see triggerBody). */
 async function triggerOne(
   command: string,
   emitter: Emitter,
@@ -151,22 +183,11 @@ async function triggerOne(
     const names = [...SIMULATIONS, ...COMMANDS.map((c) => c.command)];
     const guess = didYouMean(command, names);
     throw new InvalidArgumentError(
-      `unknown command ${JSON.stringify(command)}${guess ? `; did you mean ${guess}?` : ''} (${SIMULATIONS.join(', ')} or a command of OpenIM's catalog, listed in the README)`,
+      `unknown command ${JSON.stringify(command)}${guess ? `; did you mean ${guess}?` : ''}: use ${SIMULATIONS.join(', ')} or a command of \`trigger --list\``,
     );
   }
-  const file = required(options.data, '--data <file.json>', command);
-  const payload = JSON.parse(await readFile(file, 'utf8')) as unknown;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new InvalidArgumentError(`${file}: expected a JSON object`);
-  }
-  const body: Record<string, unknown> = { callbackCommand: command, ...(payload as Record<string, unknown>) };
-  // OpenIM's Go structs cannot hold a string where an int32 goes: refuse what OpenIM could never send.
-  // Unusual values of the right type (conversationType 2, recvMsgOpt 9) are allowed: receivers should see them.
-  const wrong = checkFields(fieldsOf(command) ?? [], body).filter(
-    (e) => e.reason !== 'is required' && !e.reason.startsWith('must be one of'),
-  );
-  if (wrong.length > 0) throw new InvalidArgumentError(`${file}: ${describeFieldErrors(wrong)}`);
   const operationID = options.operationId ?? newOperationId();
+  const body = await triggerBody(info.command, options, operationID);
   const call =
     info.kind === 'before'
       ? await emitter.callBefore(command, body, operationID)
@@ -175,6 +196,15 @@ async function triggerOne(
   const stopped = 'sent' in call && stopsOperation(call);
   const conversationId = typeof body['conversationId'] === 'string' ? body['conversationId'] : '';
   return { operationID, conversationId, steps: [step], stoppedAt: stopped ? step : null };
+}
+
+/** `trigger --list`: every command by area, with its kind and webhooks.yml key. */
+function listCommands(output: EmitterCommandsOutput): void {
+  let area = '';
+  for (const info of COMMANDS) {
+    if (info.area !== area) output.out(`${area === '' ? '' : '\n'}${(area = info.area)}\n`);
+    output.out(`  ${info.kind.padEnd(6)} ${info.command.padEnd(52)} ${info.configKey}\n`);
+  }
 }
 
 /** The receiver's body binding (`x-openim-hooks-signature`), signed afresh for every attempt. */
@@ -250,10 +280,12 @@ function succeeded(outcome: CallbackOutcome): boolean {
 }
 
 async function runTrigger(
-  what: string,
+  what: string | undefined,
   options: TriggerOptions,
   output: EmitterCommandsOutput,
 ): Promise<void> {
+  if (options.list) return listCommands(output);
+  if (what === undefined) throw new InvalidArgumentError('give <what> (or --list)');
   const config = await emitterConfig(options, output);
   const emitter = createEmitter({
     config,
@@ -383,15 +415,22 @@ export function registerEmitterCommands(
     .command('trigger')
     .description(
       'send callbacks exactly as OpenIMServer does: single-chat | notification-chat | group-chat simulate a ' +
-        "conversation's creation; any other <what> is a command name sent once with --data",
+        "conversation's creation; any other <what> is a command name, sent once with a realistic body",
     )
-    .argument('<what>', `${SIMULATIONS.join(' | ')} | <callback command>`)
+    .argument('[what]', `${SIMULATIONS.join(' | ')} | <callback command>`)
+    .option('--list', 'list the callback commands by area', false)
     .option('--url <url>', 'the webhooks.yml url (every callback enabled, timeout --timeout)')
     .option('--config <webhooks.yml>', "OpenIM's config/webhooks.yml (url, enable, timeout per key)")
     .option('--send <userID>', 'sender (single-chat, notification-chat)')
     .option('--recv <userID>', 'receiver (single-chat, notification-chat)')
     .option('--group <groupID>', 'group (group-chat)')
-    .option('--data <file.json>', 'request body of a single <callback command>')
+    .option('--data <file.json>', "fields of a <callback command>'s body, over its realistic default")
+    .option(
+      '--set <field=value>',
+      'set one field of the body (repeatable; JSON for non-strings, users[0].nickname=x for nested)',
+      collect,
+      [] as string[],
+    )
     .option('--operation-id <id>', 'operationID header (default: a fresh one; "" is sent as empty)')
     .option(
       '--timeout <seconds>',
@@ -401,7 +440,7 @@ export function registerEmitterCommands(
     .option('--fix-openim-bugs', 'send before(B) instead of before(A) again for single chats', false);
   deliveryOptions(trigger)
     .option('--json', 'print JSON', false)
-    .action((what: string, options: TriggerOptions) => runTrigger(what, options, output));
+    .action((what: string | undefined, options: TriggerOptions) => runTrigger(what, options, output));
 
   const load = program
     .command('load')

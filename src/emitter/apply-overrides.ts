@@ -1,13 +1,13 @@
-import { OVERRIDE_FIELD_SPECS } from '../protocol/index.js';
-
-/** The conversation with a before-callback's overrides applied (only those present, as Go's nil-pointer checks). */
+/**
+ * A request with a before-callback's overrides applied, as OpenIM applies those of the conversation callbacks: each
+ * present (Go's non-nil pointer) replaces the field of the same name.
+ */
 export function applyOverrides(
-  conversation: Readonly<Record<string, unknown>>,
+  request: Readonly<Record<string, unknown>>,
   overrides: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const next = { ...conversation };
-  for (const { name } of OVERRIDE_FIELD_SPECS) {
-    if (overrides[name] !== undefined) next[name] = overrides[name];
-  }
+  const next = { ...request };
+  for (const [name, value] of Object.entries(overrides))
+    if (name in next && value !== undefined) next[name] = value;
   return next;
 }

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { encodeGoJson, fieldsOf } from '../protocol/index.js';
+import { encodeGoJson, findCommand } from '../protocol/index.js';
 import type { AfterDeliveryFactory, AfterJob } from './after-delivery.js';
 import type { CallbackErrorKind } from './callback-error-kind.js';
 import { callbackConfigOf } from './callback-config-of.js';
@@ -94,7 +94,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
         filtered += 1;
         return { sent: false, reason: 'filtered', detail: filter };
       }
-      const requestBody = encodeGoJson(payload, fieldsOf(command));
+      const requestBody = encodeGoJson(payload, findCommand(command)?.request);
       const outcome = await post({
         command,
         requestBody,
@@ -116,7 +116,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
         filtered += 1;
         return { queued: false, reason: 'filtered', detail: filter };
       }
-      const requestBody = encodeGoJson(payload, fieldsOf(command));
+      const requestBody = encodeGoJson(payload, findCommand(command)?.request);
       return delivery.submit({
         command,
         requestBody,

@@ -28,3 +28,6 @@ export * from './simulate-single-chat-creation.js';
 export * from './simulate-notification-chat-creation.js';
 export * from './simulate-group-chat-creation.js';
 export * from './stops-operation.js';
+export * from './example-request.js';
+export * from './set-request-field.js';
+export * from './go-decode.js';

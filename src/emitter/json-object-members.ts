@@ -63,3 +63,17 @@ function skipValue(text: string, i: number): number {
   while (j < text.length && !WHITESPACE.has(text[j] ?? '') && text[j] !== ',' && text[j] !== '}') j += 1;
   return j;
 }
+
+/** The raw text of each item of the JSON array `text` (valid JSON, an array), in order. */
+export function jsonArrayItems(text: string): string[] {
+  const items: string[] = [];
+  let i = skipSpace(text, 0) + 1; // past "["
+  for (;;) {
+    i = skipSpace(text, i);
+    if (text[i] === ']' || i >= text.length) return items;
+    const end = skipValue(text, i);
+    items.push(text.slice(i, end));
+    i = skipSpace(text, end);
+    if (text[i] === ',') i += 1;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { encodeGoJson, fieldsOf } from '../protocol/index.js';
+import { encodeGoJson, findCommand } from '../protocol/index.js';
 import type { CallbackOutcome } from './callback-outcome.js';
 import { sendEncodedCallback } from './send-encoded-callback.js';
 
@@ -7,7 +7,7 @@ export interface SendCallbackOptions {
   /** The `url` of webhooks.yml. */
   readonly url: string;
   readonly command: string;
-  /** The request struct; conversation callbacks are encoded in OpenIM's field order, others in key order. */
+  /** The request struct, encoded in OpenIM's field order (every field present; unknown commands in key order). */
   readonly payload: Readonly<Record<string, unknown>>;
   readonly operationID: string;
   readonly timeoutMs: number;
@@ -23,6 +23,6 @@ export interface SendCallbackOptions {
  *   payload, operationID: '1', timeoutMs: 5000 });
  */
 export async function sendCallback(options: SendCallbackOptions): Promise<CallbackOutcome> {
-  const requestBody = encodeGoJson(options.payload, fieldsOf(options.command));
+  const requestBody = encodeGoJson(options.payload, findCommand(options.command)?.request);
   return sendEncodedCallback({ ...options, requestBody });
 }

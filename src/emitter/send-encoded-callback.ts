@@ -1,14 +1,10 @@
 import type { Agent } from 'node:http';
-import { OVERRIDE_FIELD_SPECS, findCommand, isBlocking, isConversationCommand } from '../protocol/index.js';
-import type { FieldSpec } from '../protocol/index.js';
+import { findCommand, isBlocking } from '../protocol/index.js';
 import { callbackUrl } from './callback-url.js';
 import { messageKeyTarget } from './message-key-target.js';
 import type { CallbackOutcome } from './callback-outcome.js';
 import { parseCallbackResponse } from './parse-callback-response.js';
 import { postCallback } from './post-callback.js';
-
-/** One shared empty list: the decoder builds its field index once per list. */
-const NO_OVERRIDES: readonly FieldSpec[] = Object.freeze([]);
 
 export interface SendEncodedCallbackOptions {
   /** The `url` of webhooks.yml. */
@@ -28,7 +24,8 @@ export interface SendEncodedCallbackOptions {
 /** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
 export async function sendEncodedCallback(options: SendEncodedCallbackOptions): Promise<CallbackOutcome> {
   const { command, operationID, requestBody } = options;
-  const kind = findCommand(command)?.kind ?? 'after';
+  const info = findCommand(command);
+  const kind = info?.kind ?? 'after';
   const target = messageKeyTarget(callbackUrl(options.url, command), command, requestBody);
   const posted = await postCallback({
     target,
@@ -53,9 +50,7 @@ export async function sendEncodedCallback(options: SendEncodedCallbackOptions): 
     };
   }
   const responseBody = posted.body.toString('utf8');
-  const overrideSpecs =
-    kind === 'before' && isConversationCommand(command) ? OVERRIDE_FIELD_SPECS : NO_OVERRIDES;
-  const parsed = parseCallbackResponse(posted.body, overrideSpecs);
+  const parsed = parseCallbackResponse(posted.body, info?.answer);
   if (!parsed.ok) {
     return {
       ...base,

@@ -1,9 +1,12 @@
 import type { CallbackCommand, CallbackKind } from './commands.js';
 import type { ConversationCallback } from './conversation-callbacks.js';
+import type { FieldError } from './field-errors.js';
 
 /**
- * A callback that passed every check, ready to be recorded. It keeps the raw bytes exactly as they arrived
- * (OpenIM's trailing newline included): they are what gets hashed and stored, never a re-serialisation.
+ * A well-formed callback (a JSON object of a catalog command, its command matching the path, authenticated), ready to
+ * be recorded. It keeps the raw bytes exactly as they arrived (OpenIM's trailing newline included): they are what
+ * gets hashed and stored, never a re-serialisation. One whose fields are not of OpenIM's types is still recorded,
+ * with `fieldErrors` (a newer OpenIM may change a type, and OpenIM never sends it again): never lose what it sent.
  */
 export interface AcceptedCallback {
   readonly command: CallbackCommand;
@@ -17,8 +20,10 @@ export interface AcceptedCallback {
   readonly rawBody: Uint8Array;
   /** The parsed body: all of it, unknown fields included. */
   readonly payload: Readonly<Record<string, unknown>>;
-  /** The typed payload of the conversation callbacks; null for commands recorded raw. */
+  /** The typed payload of the conversation callbacks; null for other commands and for invalid ones. */
   readonly conversation: ConversationCallback | null;
+  /** Why the body is not what OpenIM's Go types allow, one entry per field; empty when it is valid. */
+  readonly fieldErrors: readonly FieldError[];
   /** Inconsistencies flagged, never refused (for example a conversationId that does not match its pair). */
   readonly warnings: readonly string[];
 }

@@ -1,31 +1,29 @@
-import type { FieldSpec } from './fields.js';
+import { compareGoStrings } from './conversation-id.js';
+import { writtenFields } from './go-types.js';
+import type { GoType, StructType } from './go-types.js';
 
 /**
  * JSON exactly as Go's `json.NewEncoder(w).Encode(v)` writes it, which is how OpenIMServer writes every callback body
  * (PROTOCOL.md §1.3):
  * - a struct's fields in declaration order, every field present (no `omitempty` anywhere in OpenIM's callback
- *   structs): give the order as a field list; a missing field is written as its zero value (`""`, `0`, `false`);
- * - `undefined` and `null` are written as `null` (Go's nil slice or nil pointer), `[]` as `[]`;
+ *   structs): give the struct's type; a missing field is written as its zero value (`""`, `0`, `false`, `null` for
+ *   pointers, slices and maps); the fields of an embedded nil pointer are all left out; unknown fields are dropped;
+ * - `undefined` and `null` are written as `null` (Go's nil slice or nil pointer), `[]` as `[]`; map keys sorted;
  * - HTML escaping on: `<` `>` `&` become `\u003c` `\u003e` `\u0026`; U+2028 and U+2029 are escaped too;
  * - a lone surrogate becomes U+FFFD, as Go does with a `"\ud800"` it decoded (Go writes the raw character);
  * - a trailing newline.
  *
- * Objects without a field list keep their own key order, like a struct declared in that order (Go sorts the keys of
- * maps, but OpenIM's callback bodies are structs).
+ * Objects without a type keep their own key order, like a struct declared in that order.
  *
  * @example
- * encodeGoJson({ b: '<x>', a: 1 }, [{ name: 'a', type: 'int32' }, { name: 'b', type: 'string' }]);
+ * encodeGoJson({ b: '<x>', a: 1 }, struct('T', { a: int32, b: goString }));
  * // '{"a":1,"b":"\\u003cx\\u003e"}\n'
  */
-export function encodeGoJson(
-  value: unknown,
-  fields?: readonly FieldSpec[],
-  options: GoJsonOptions = {},
-): string {
+export function encodeGoJson(value: unknown, type?: StructType, options: GoJsonOptions = {}): string {
   const escapes = options.goBefore122 ? LEGACY_ESCAPES : MODERN_ESCAPES;
-  if (fields !== undefined) {
-    if (!isPlainObject(value)) throw new TypeError('a field list needs an object to encode');
-    return `${encodeStruct(value, fields, escapes)}\n`;
+  if (type !== undefined) {
+    if (!isPlainObject(value)) throw new TypeError('a struct type needs an object to encode');
+    return `${encodeStruct(value, type, escapes)}\n`;
   }
   return `${encodeValue(value, escapes)}\n`;
 }
@@ -100,29 +98,50 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function zeroValue(spec: FieldSpec): unknown {
-  switch (spec.type) {
-    case 'string':
-      return '';
-    case 'bool':
-      return false;
-    case 'int32':
-      return 0;
+/** `value` as Go writes a field of `type`; a missing value is the zero value, a value of another shape is written as is. */
+function encodeTyped(type: GoType, value: unknown, escapes: Escapes): string {
+  if (value === undefined) return encodeZero(type, escapes);
+  switch (type.kind) {
+    case 'struct':
+      return isPlainObject(value) ? encodeStruct(value, type, escapes) : encodeValue(value, escapes);
+    case 'pointer':
+      return value === null ? 'null' : encodeTyped(type.elem, value, escapes);
+    case 'slice':
+      return Array.isArray(value)
+        ? `[${value.map((item: unknown) => encodeTyped(type.elem, item, escapes)).join(',')}]`
+        : encodeValue(value, escapes);
+    case 'map': {
+      if (!isPlainObject(value)) return encodeValue(value, escapes);
+      const keys = Object.keys(value).sort(compareGoStrings);
+      return `{${keys.map((key) => `${quote(key, escapes)}:${encodeTyped(type.elem, value[key], escapes)}`).join(',')}}`;
+    }
+    default:
+      return encodeValue(value, escapes);
   }
 }
 
-function encodeStruct(
-  value: Readonly<Record<string, unknown>>,
-  fields: readonly FieldSpec[],
-  escapes: Escapes,
-): string {
-  const parts: string[] = [];
-  for (const spec of fields) {
-    const field = value[spec.name];
-    parts.push(
-      `${quote(spec.name, escapes)}:${encodeValue(field === undefined ? zeroValue(spec) : field, escapes)}`,
-    );
+function encodeZero(type: GoType, escapes: Escapes): string {
+  switch (type.kind) {
+    case 'struct':
+      return encodeStruct({}, type, escapes);
+    case 'string':
+      return '""';
+    case 'bool':
+      return 'false';
+    case 'pointer':
+    case 'slice':
+    case 'map':
+    case 'bytes':
+      return 'null';
+    default:
+      return '0';
   }
+}
+
+function encodeStruct(value: Readonly<Record<string, unknown>>, type: StructType, escapes: Escapes): string {
+  const parts: string[] = [];
+  for (const field of writtenFields(type, value))
+    parts.push(`${quote(field.name, escapes)}:${encodeTyped(field.type, value[field.name], escapes)}`);
   return `{${parts.join(',')}}`;
 }
 

@@ -1,5 +1,3 @@
-import type { ConversationOverrides } from './conversation-callbacks.js';
-
 /** What every callback answer carries. OpenIM decodes it case-insensitively and ignores the HTTP status. */
 export interface ResponsePackage {
   actionCode: number;
@@ -9,12 +7,12 @@ export interface ResponsePackage {
   nextCode: number;
 }
 
-/** A before-callback's answer: the package plus any fields it overrides. */
-export type ResponseWithOverrides = ResponsePackage & ConversationOverrides;
+/** A before-callback's answer: the package plus the fields it overrides (see buildAnswerFields). */
+export type ResponseWithOverrides = ResponsePackage & Readonly<Record<string, unknown>>;
 
-/** The success package: OpenIM goes on (and applies `overrides` for before-callbacks). */
-export function continueResponse(overrides: ConversationOverrides = {}): ResponseWithOverrides {
-  return { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0, ...overrides };
+/** The success package: OpenIM goes on (and applies the answer fields of before-callbacks). */
+export function continueResponse(fields: Readonly<Record<string, unknown>> = {}): ResponseWithOverrides {
+  return { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0, ...fields };
 }
 
 export interface Rejection {

@@ -1,9 +1,8 @@
 import {
-  checkFields,
   conversationWarnings,
-  describeFieldErrors,
-  fieldsOf,
   findCommand,
+  isConversationCommand,
+  validateRequest,
 } from '../protocol/index.js';
 import type { AcceptedCallback, ConversationCallback, ErrorName } from '../protocol/index.js';
 import { isAcceptableContentType } from './content-type.js';
@@ -24,7 +23,8 @@ export interface AcceptOptions {
 
 /**
  * Every check between "bytes arrived" and "may be recorded", in the order that refuses cheapest first:
- * method, route, command, content type, size, UTF-8 + JSON, command match, then the fields of modelled commands.
+ * method, route, command, content type, size, UTF-8 + JSON, command match. Then the fields of the command's request
+ * struct: a body that fails them is still accepted (to be recorded as invalid), with its field errors.
  */
 export function acceptCallback(request: RawRequest, options: AcceptOptions): Acceptance {
   const operationID = request.header('operationid') ?? '';
@@ -71,13 +71,11 @@ export function acceptCallback(request: RawRequest, options: AcceptOptions): Acc
     );
   }
 
-  let conversation: ConversationCallback | null = null;
-  const fields = fieldsOf(info.command);
-  if (fields) {
-    const errors = checkFields(fields, body);
-    if (errors.length > 0) return refuse('VALIDATION_FAILED', describeFieldErrors(errors), info.command);
-    conversation = body as unknown as ConversationCallback;
-  }
+  const fieldErrors = validateRequest(info.command, body);
+  const conversation =
+    fieldErrors.length === 0 && isConversationCommand(info.command)
+      ? (body as unknown as ConversationCallback)
+      : null;
 
   return {
     ok: true,
@@ -90,7 +88,8 @@ export function acceptCallback(request: RawRequest, options: AcceptOptions): Acc
       rawBody,
       payload: body,
       conversation,
-      warnings: conversation ? conversationWarnings(conversation) : [],
+      fieldErrors,
+      warnings: [...(request.warnings ?? []), ...(conversation ? conversationWarnings(conversation) : [])],
     },
   };
 }

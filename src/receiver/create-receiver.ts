@@ -1,27 +1,23 @@
 import {
-  checkFields,
-  continueResponse,
   describeFieldErrors,
   ERROR_CODES,
   errorResponse,
-  OVERRIDE_FIELD_SPECS,
+  findCommand,
   rejectResponse,
 } from '../protocol/index.js';
 import type {
   AcceptedCallback,
-  ConversationCommand,
-  ConversationOverrides,
   ErrorName,
   Recorder,
   RecordResult,
-  ResponsePackage,
   SpooledResult,
 } from '../protocol/index.js';
 import { acceptCallback } from './accept-callback.js';
 import { createAuthenticator } from './auth/index.js';
 import type { AuthOptions } from './auth/index.js';
 import { createAdmission } from './limits/create-admission.js';
-import type { CallbackEvent, CallbackHandlers, Decision } from './handlers.js';
+import { decisionPackage } from './decision-package.js';
+import type { AnyCallbackEvent, CallbackError, CallbackHandlers, Decision } from './handlers.js';
 import { errorAnswer, packageAnswer } from './json-answer.js';
 import type { JsonAnswer } from './json-answer.js';
 import type { Outcome, RawRequest, RawResponse } from './raw-exchange.js';
@@ -32,7 +28,15 @@ export interface ReceiverOptions {
   basePath?: string;
   /** Where callbacks are recorded before they are answered (a store). Without one, only handlers run. */
   recorder?: Recorder;
+  /** One handler per command; before-callback handlers decide (continue with overrides, or reject). */
   handlers?: CallbackHandlers;
+  /** Runs for every valid callback, before its command's handler; its return is ignored, a throw fails the callback. */
+  onAny?: (event: AnyCallbackEvent) => void | Promise<void>;
+  /**
+   * Told of every callback that failed validation (recorded, flagged invalid, answered 29009, no handler ran) or
+   * whose `onAny`/handler failed (answered 29011). Not awaited; what it throws is ignored.
+   */
+  onError?: (error: CallbackError) => void | Promise<void>;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
   /** How long a before-callback may take (record + handler) before the failure answer goes out. Default 1000. */
@@ -123,6 +127,13 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     };
   }
 
+  function report(error: CallbackError): void {
+    if (!options.onError) return;
+    void Promise.resolve()
+      .then(() => options.onError?.(error))
+      .catch(() => undefined);
+  }
+
   async function process(
     callback: AcceptedCallback,
   ): Promise<{ record?: RecordResult | SpooledResult; decision?: Decision | void }> {
@@ -132,21 +143,40 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     } catch (error) {
       throw new StageError('record', error);
     }
-    const handler = handlers[callback.command as ConversationCommand] as
-      ((event: CallbackEvent<ConversationCommand>) => Decision | void | Promise<Decision | void>) | undefined;
-    if (!handler || !callback.conversation) return record ? { record } : {};
+    // Invalid: recorded as it came, but no handler sees a request its types would misdescribe.
+    if (callback.fieldErrors.length > 0) return record ? { record } : {};
+    const handler = handlers[callback.command] as ((event: AnyCallbackEvent) => unknown) | undefined;
+    if (!handler && !options.onAny) return record ? { record } : {};
+    const event = {
+      command: callback.command,
+      request: callback.payload,
+      operationID: callback.operationID,
+      eventId: record?.eventId,
+      duplicate: record?.duplicate ?? false,
+      rawBody: callback.rawBody,
+      accepted: callback,
+    } as AnyCallbackEvent;
     try {
-      const decision = await handler({
-        command: callback.command as ConversationCommand,
-        request: callback.conversation,
-        accepted: callback,
-        eventId: record?.eventId,
-        duplicate: record?.duplicate ?? false,
-      });
+      await options.onAny?.(event);
+      const decision = (await handler?.(event)) as Decision | void;
       return record ? { record, decision } : { decision };
     } catch (error) {
       throw new StageError('handler', error);
     }
+  }
+
+  /** onError for a failed handler (or a deadline that passed); not for the store, which has its own answer. */
+  function reportHandlerFailure(callback: AcceptedCallback, error: unknown, eventId?: number): void {
+    if (error instanceof StageError && error.stage === 'record') return;
+    const cause = error instanceof StageError ? error.cause : error;
+    report({
+      kind: 'handler',
+      command: callback.command,
+      operationID: callback.operationID,
+      error: cause instanceof Error ? cause : new Error(String(cause)),
+      eventId,
+      accepted: callback,
+    });
   }
 
   function failure(
@@ -194,6 +224,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     const result =
       callback.kind === 'before' ? await withDeadline(work, beforeDeadlineMs) : await settle(work);
     if (!result.ok) {
+      reportHandlerFailure(callback, result.error);
       const { answer, name, detail } = failure(callback, result.error);
       return {
         ...answer,
@@ -205,12 +236,12 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       };
     }
     const { record, decision } = result.value;
-    const decided = decisionPackage(decision);
+    if (callback.fieldErrors.length > 0) return invalidAnswer(callback, record);
+    const decided = decisionPackage(findCommand(callback.command) ?? never(), callback.payload, decision);
     if (!decided.ok) {
-      const { answer, name, detail } = failure(
-        callback,
-        new StageError('handler', new Error(decided.detail)),
-      );
+      const error = new StageError('handler', new Error(decided.detail));
+      reportHandlerFailure(callback, error, record?.eventId);
+      const { answer, name, detail } = failure(callback, error);
       return {
         ...answer,
         outcome: outcomeOf(callback.command, callback.operationID, answer.status, {
@@ -229,6 +260,32 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     };
   }
 
+  /** Recorded, flagged invalid: the answer names the failing fields, and lets OpenIM go on (nextCode 0). */
+  function invalidAnswer(
+    callback: AcceptedCallback,
+    record: RecordResult | SpooledResult | undefined,
+  ): RawResponse {
+    const detail = describeFieldErrors(callback.fieldErrors);
+    report({
+      kind: 'validation',
+      command: callback.command,
+      operationID: callback.operationID,
+      fieldErrors: callback.fieldErrors,
+      eventId: record?.eventId,
+      accepted: callback,
+    });
+    const answer = errorAnswer('VALIDATION_FAILED', detail);
+    return {
+      ...answer,
+      outcome: outcomeOf(callback.command, callback.operationID, answer.status, {
+        error: 'VALIDATION_FAILED',
+        detail,
+        record,
+        warnings: callback.warnings,
+      }),
+    };
+  }
+
   return { basePath, maxBodyBytes, authenticates: authenticator.configured, admit, handle };
 }
 
@@ -240,29 +297,8 @@ async function settle<T>(work: Promise<T>): Promise<{ ok: true; value: T } | { o
   }
 }
 
-function decisionPackage(
-  decision: Decision | void,
-): { ok: true; pkg: ResponsePackage } | { ok: false; detail: string } {
-  if (!decision || decision.action === 'continue') {
-    const overrides: ConversationOverrides = decision?.overrides ?? {};
-    const errors = checkFields(
-      OVERRIDE_FIELD_SPECS.filter((spec) => spec.name in overrides),
-      overrides as Record<string, unknown>,
-    );
-    if (errors.length > 0) return { ok: false, detail: `invalid overrides: ${describeFieldErrors(errors)}` };
-    const known = Object.fromEntries(
-      OVERRIDE_FIELD_SPECS.filter((s) => s.name in overrides).map((s) => [
-        s.name,
-        (overrides as Record<string, unknown>)[s.name],
-      ]),
-    );
-    return { ok: true, pkg: continueResponse(known as ConversationOverrides) };
-  }
-  try {
-    return { ok: true, pkg: rejectResponse(decision) };
-  } catch (error) {
-    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
-  }
+function never(): never {
+  throw new Error('an accepted callback always has a catalog command');
 }
 
 function outcomeOf(

@@ -10,12 +10,22 @@ export interface AdapterOptions {
   remoteAddress?: (request: Request) => string | undefined;
 }
 
-/** Reads the body (bounded by the receiver's limit, checked on Content-Length first), then lets the core answer. */
+/** A body some earlier middleware already read, with what to record about how it was obtained. */
+export interface PrereadBody {
+  readonly body: Uint8Array;
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * Reads the body (bounded by the receiver's limit, checked on Content-Length first), then lets the core answer.
+ * `preread`: the stream was consumed by a body parser; these are its bytes.
+ */
 export async function handleNodeRequest(
   receiver: Receiver,
   req: IncomingMessage,
   res: ServerResponse,
   options: AdapterOptions = {},
+  preread?: PrereadBody,
 ): Promise<void> {
   const header = (name: string) => {
     const value = req.headers[name];
@@ -31,7 +41,7 @@ export async function handleNodeRequest(
     return;
   }
   try {
-    await answer(receiver, req, res, header, remoteAddress, options);
+    await answer(receiver, req, res, header, remoteAddress, options, preread);
   } finally {
     admitted.release();
   }
@@ -44,20 +54,26 @@ async function answer(
   header: (name: string) => string | undefined,
   remoteAddress: string | undefined,
   options: AdapterOptions,
+  preread: PrereadBody | undefined,
 ): Promise<void> {
   const declared = Number(req.headers['content-length']);
-  const read =
-    declared > receiver.maxBodyBytes
+  const read = preread
+    ? preread.body.byteLength > receiver.maxBodyBytes
+      ? ({ ok: false, reason: 'too-large' } as const)
+      : ({ ok: true, body: preread.body } as const)
+    : declared > receiver.maxBodyBytes
       ? ({ ok: false, reason: 'too-large' } as const)
       : await readNodeBody(req, receiver.maxBodyBytes);
   const response = await receiver.handle({
     method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    // Express mounts rewrite req.url; originalUrl is what was asked for.
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
     header,
     body: read.ok ? read.body : null,
     remoteAddress,
+    ...(preread?.warnings ? { warnings: preread.warnings } : {}),
   });
-  if (!read.ok) {
+  if (!read.ok && !preread) {
     // Stop reading an oversized body: answer, then close the connection rather than drain it into memory.
     res.setHeader('connection', 'close');
     closeAfterAnswer(req, res, 64 * 1024);

@@ -11,6 +11,8 @@ export interface RawRequest {
   readonly body: Uint8Array | null;
   /** The socket's peer address (for the IP allow-list and rate limits); X-Forwarded-For is read only from trusted proxies. */
   readonly remoteAddress?: string | undefined;
+  /** What an adapter wants recorded with the event, e.g. that the body had to be re-serialised. */
+  readonly warnings?: readonly string[];
 }
 
 /** What happened to one request, for logs and metrics: never the payload itself (it holds user data). */

@@ -122,7 +122,11 @@ export async function startService(
   // Opened first: a spool that cannot be locked (another instance has it) stops the start before anything runs.
   const spool = isPostgresUrl(config.database) ? openSpool(config.spool) : undefined;
   const store = openStore(config.database, {
-    sinks: config.sinks.map((sink) => ({ name: sink.name, commands: sink.commands ?? null })),
+    sinks: config.sinks.map((sink) => ({
+      name: sink.name,
+      commands: sink.commands ?? null,
+      invalid: sink.invalidEvents ?? false,
+    })),
   });
   // PostgreSQL is a network away: while it is unreachable, callbacks are acknowledged from a local spool. (The relay
   // finds flushed events at its next poll.)

@@ -9,7 +9,7 @@ import type {
   OutboxDelivery,
   OutboxEvent,
 } from './store.js';
-import type { CallbackKind } from '../protocol/index.js';
+import type { CallbackKind, FieldError } from '../protocol/index.js';
 
 /** Rows as both backends return them (same column names); only this file maps them to OpenIM's JSON names. */
 export interface ConversationRow {
@@ -42,11 +42,13 @@ export interface EventRow {
   idempotency_key: string;
   body: Buffer;
   warnings: string | null;
+  field_errors: string | null;
 }
 
 export interface CommandStatsRow {
   command: string;
   count: number;
+  invalid: number;
   first_seen_at: number;
   last_seen_at: number;
 }
@@ -86,6 +88,8 @@ export function toEventRecord(row: EventRow): EventRecord {
     receivedAt: iso(row.received_at),
     idempotencyKey: row.idempotency_key,
     warnings: row.warnings ? (JSON.parse(row.warnings) as string[]) : [],
+    invalid: row.field_errors !== null,
+    fieldErrors: row.field_errors ? (JSON.parse(row.field_errors) as FieldError[]) : [],
     rawBody,
     payload: JSON.parse(rawBody) as unknown,
   };
@@ -95,6 +99,7 @@ export function toCommandStats(row: CommandStatsRow): CommandStats {
   return {
     callbackCommand: row.command,
     count: row.count,
+    invalid: Number(row.invalid),
     firstSeenAt: iso(row.first_seen_at),
     lastSeenAt: iso(row.last_seen_at),
   };

@@ -2,6 +2,7 @@ import type {
   AcceptedCallback,
   CallbackCommand,
   CallbackKind,
+  FieldError,
   Recorder,
   RecordResult,
 } from '../protocol/index.js';
@@ -41,6 +42,9 @@ export interface EventRecord {
   receivedAt: string;
   idempotencyKey: string;
   warnings: string[];
+  /** Well formed but not of OpenIM's types: kept, with `fieldErrors`; no conversation row, no sink unless it asks. */
+  invalid: boolean;
+  fieldErrors: FieldError[];
   /** The body as it arrived, byte for byte (valid UTF-8: anything else was refused). */
   rawBody: string;
   payload: unknown;
@@ -49,6 +53,8 @@ export interface EventRecord {
 export interface CommandStats {
   callbackCommand: string;
   count: number;
+  /** Of `count`, those recorded invalid. */
+  invalid: number;
   firstSeenAt: string;
   lastSeenAt: string;
 }
@@ -201,6 +207,8 @@ export interface ReplaySelection {
 export interface OutboxSink {
   name: string;
   commands: string[] | null;
+  /** Also invalid events (default: valid ones only). */
+  invalid?: boolean;
 }
 
 /** A pending delivery, as the relay scans them (the event itself is loaded only for those it sends). */

@@ -36,6 +36,8 @@ export interface SinkConfig {
   maxLen?: number;
   /** Redis: a consumer group to keep in existence. */
   group?: string;
+  /** Also forward callbacks recorded invalid (they fail OpenIM's types); default false. */
+  invalidEvents?: boolean;
 }
 
 export class SinkConfigError extends Error {}
@@ -88,6 +90,7 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
     'createStream',
     'maxLen',
     'group',
+    'invalidEvents',
   ];
   const unknown = Object.keys(entry).filter((key) => !known.includes(key));
   if (unknown.length > 0) fail(name, `unknown key(s) ${unknown.join(', ')}`);
@@ -138,6 +141,7 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
     config[key] = value;
   }
   if (entry['createStream'] !== undefined) config.createStream = entry['createStream'] === true;
+  if (entry['invalidEvents'] !== undefined) config.invalidEvents = entry['invalidEvents'] === true;
   return config;
 }
 

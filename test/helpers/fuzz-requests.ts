@@ -195,8 +195,9 @@ export async function fuzzReceiver(
         try {
           const response = await Promise.race([receiver.handle(toRawRequest(request)), hang]);
           checkAnswer(response);
-          if (response.status === 200 && !response.outcome.duplicate) tally.recorded += 1;
-          else if (response.status !== 200) tally.refused += 1;
+          // Recorded: accepted (200) or well formed but invalid (400, 29009, kept flagged); never a redelivery.
+          if (response.outcome.eventId !== undefined && !response.outcome.duplicate) tally.recorded += 1;
+          if (response.status !== 200) tally.refused += 1;
           tally.requests += 1;
         } catch (error) {
           const shown = { ...request, body: Buffer.from(request.body).toString('base64').slice(0, 400) };

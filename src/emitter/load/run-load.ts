@@ -1,5 +1,5 @@
 import { build } from 'hdr-histogram-js';
-import { encodeGoJson, fieldsOf } from '../../protocol/index.js';
+import { encodeGoJson, findCommand } from '../../protocol/index.js';
 import type { AfterJob } from '../after-delivery.js';
 import type { CallbackErrorKind } from '../callback-error-kind.js';
 import type { CallbackOutcome } from '../callback-outcome.js';
@@ -29,7 +29,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     throw new RangeError('rate and duration must be positive, connections at least 1');
   }
   const command = options.command ?? 'callbackAfterCreateSingleChatConversationsCommand';
-  const fields = fieldsOf(command);
+  const fields = findCommand(command)?.request;
   const timeoutMs = effectiveTimeoutMs(options.timeoutSeconds ?? 5);
   const warmupSeconds = options.warmupSeconds ?? 0;
   const warmupTotal = Math.floor(rate * warmupSeconds);

@@ -49,6 +49,8 @@ function toAccepted(job: AfterJob, idempotencyKey: string): AcceptedCallback {
     payload,
     // Conversation callbacks go out in order per conversation, as the relay orders them.
     conversation: isConversationCommand(info.command) ? (payload as unknown as ConversationCallback) : null,
+    // The emitter encodes from the command's struct: what it sends is what OpenIM could.
+    fieldErrors: [],
     warnings: [],
   };
 }

@@ -93,6 +93,15 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     `,
   },
   {
+    version: 4,
+    name: 'invalid callbacks: kept with their field errors',
+    sql: `
+      -- JSON list of {field, reason}; NULL for a valid callback. An invalid one is kept (never lose what OpenIM sent).
+      ALTER TABLE events ADD COLUMN field_errors text;
+      ALTER TABLE command_stats ADD COLUMN invalid bigint NOT NULL DEFAULT 0;
+      `,
+    },
+    {
     version: 5,
     name: 'attempt history, answers that were not the success package, generated sink secrets',
     sql: `

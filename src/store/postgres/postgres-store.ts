@@ -95,7 +95,7 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     async listCommands() {
       // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
       const rows = await select<CommandStatsRow>(
-        `SELECT command, sum(count)::bigint AS count, min(first_seen_at) AS first_seen_at,
+        `SELECT command, sum(count)::bigint AS count, sum(invalid)::bigint AS invalid, min(first_seen_at) AS first_seen_at,
            max(last_seen_at) AS last_seen_at
          FROM command_stats GROUP BY command ORDER BY command COLLATE "C"`,
       );

@@ -29,10 +29,10 @@ export async function recordBatch(
   const unique = [...firsts.values()];
 
   const inserted = await client.query<{ id: number; operation_id: string; idempotency_key: string }>(
-    `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
-     SELECT command, kind, operation_id, received_at, idempotency_key, body, warnings
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[])
-       WITH ORDINALITY AS t (command, kind, operation_id, received_at, idempotency_key, body, warnings, ord)
+    `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+     SELECT command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[], $8::text[])
+       WITH ORDINALITY AS t (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors, ord)
      ORDER BY ord
      ON CONFLICT (operation_id, idempotency_key) DO NOTHING
      RETURNING id, operation_id, idempotency_key`,
@@ -44,6 +44,7 @@ export async function recordBatch(
       unique.map((c) => c.idempotencyKey),
       unique.map((c) => Buffer.from(c.rawBody.buffer, c.rawBody.byteOffset, c.rawBody.byteLength)),
       unique.map((c) => (c.warnings.length > 0 ? JSON.stringify(c.warnings) : null)),
+      unique.map((c) => (c.fieldErrors.length > 0 ? JSON.stringify(c.fieldErrors) : null)),
     ],
   );
   const newIds = new Map(
@@ -95,23 +96,27 @@ async function findOriginals(
 }
 
 async function countCommands(client: pg.ClientBase, fresh: Fresh[]): Promise<void> {
-  const stats = new Map<string, { count: number; first: number; last: number }>();
+  const stats = new Map<string, { count: number; invalid: number; first: number; last: number }>();
   for (const { callback: c } of fresh) {
     const s = stats.get(c.command);
+    const invalid = c.fieldErrors.length > 0 ? 1 : 0;
     if (s)
       Object.assign(s, {
         count: s.count + 1,
+        invalid: s.invalid + invalid,
         first: Math.min(s.first, c.receivedAt),
         last: Math.max(s.last, c.receivedAt),
       });
-    else stats.set(c.command, { count: 1, first: c.receivedAt, last: c.receivedAt });
+    else stats.set(c.command, { count: 1, invalid, first: c.receivedAt, last: c.receivedAt });
   }
   const commands = [...stats.keys()].sort();
   await client.query(
-    `INSERT INTO command_stats (command, shard, count, first_seen_at, last_seen_at)
-     SELECT command, $5::smallint, count, first_seen_at, last_seen_at
-     FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t (command, count, first_seen_at, last_seen_at)
+    `INSERT INTO command_stats (command, shard, count, first_seen_at, last_seen_at, invalid)
+     SELECT command, $5::smallint, count, first_seen_at, last_seen_at, invalid
+     FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $6::bigint[])
+       AS t (command, count, first_seen_at, last_seen_at, invalid)
      ON CONFLICT (command, shard) DO UPDATE SET count = command_stats.count + excluded.count,
+       invalid = command_stats.invalid + excluded.invalid,
        first_seen_at = least(command_stats.first_seen_at, excluded.first_seen_at),
        last_seen_at = greatest(command_stats.last_seen_at, excluded.last_seen_at)`,
     [
@@ -120,6 +125,7 @@ async function countCommands(client: pg.ClientBase, fresh: Fresh[]): Promise<voi
       commands.map((command) => stats.get(command)?.first),
       commands.map((command) => stats.get(command)?.last),
       Math.floor(Math.random() * COMMAND_STATS_SHARDS),
+      commands.map((command) => stats.get(command)?.invalid),
     ],
   );
 }
@@ -133,6 +139,7 @@ async function insertDeliveries(
   for (const { callback: c, id } of fresh) {
     for (const sink of sinks) {
       if (sink.commands && !sink.commands.includes(c.command)) continue;
+      if (c.fieldErrors.length > 0 && !sink.invalid) continue;
       // FIFO per conversation; events without one are not ordered among themselves.
       rows.push([id, sink.name, c.conversation ? c.conversation.conversationId : `#${id}`, c.receivedAt]);
     }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { fieldsOf } from '../../protocol/index.js';
+import { isConversationCommand, validateRequest } from '../../protocol/index.js';
 import type { EventRow } from '../rows.js';
 import type {
   AcceptedCallback,
@@ -57,6 +57,8 @@ type Row = Omit<EventRow, 'id'> & { seq: number };
 function toCallback(row: Row): AcceptedCallback {
   const rawBody = new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength);
   const payload = JSON.parse(row.body.toString('utf8')) as Record<string, unknown>;
+  // Derived from the bytes again, as the receiver did: an invalid callback is flushed flagged, with no conversation.
+  const fieldErrors = validateRequest(row.command, payload);
   return {
     command: row.command as CallbackCommand,
     kind: row.kind as CallbackKind,
@@ -65,8 +67,11 @@ function toCallback(row: Row): AcceptedCallback {
     idempotencyKey: row.idempotency_key,
     rawBody,
     payload,
-    // The receiver validated these fields before the callback was spooled.
-    conversation: fieldsOf(row.command) ? (payload as unknown as ConversationCallback) : null,
+    conversation:
+      fieldErrors.length === 0 && isConversationCommand(row.command)
+        ? (payload as unknown as ConversationCallback)
+        : null,
+    fieldErrors,
     warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as string[]),
   };
 }

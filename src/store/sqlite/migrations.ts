@@ -94,6 +94,15 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
+    version: 4,
+    name: 'invalid callbacks: kept with their field errors',
+    sql: `
+      -- JSON list of {field, reason}; NULL for a valid callback. An invalid one is kept (never lose what OpenIM sent).
+      ALTER TABLE events ADD COLUMN field_errors TEXT;
+      ALTER TABLE command_stats ADD COLUMN invalid INTEGER NOT NULL DEFAULT 0;
+      `,
+    },
+    {
     version: 5,
     name: 'attempt history, answers that were not the success package, generated sink secrets',
     sql: `

@@ -20,15 +20,15 @@ const db = openDatabase(path);
 // Checkpoints run on the checkpointer thread, never inside this thread's commits.
 db.pragma('wal_autocheckpoint = 0');
 const insertEvent = db.prepare<unknown[], { id: number }>(
-  `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings)
-   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, idempotency_key) DO NOTHING RETURNING id`,
+  `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, idempotency_key) DO NOTHING RETURNING id`,
 );
 const findEventByKey = db.prepare<[string, string], { id: number }>(
   'SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ?',
 );
 const countCommand = db.prepare(
-  `INSERT INTO command_stats (command, count, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?)
-   ON CONFLICT (command) DO UPDATE SET count = count + 1,
+  `INSERT INTO command_stats (command, count, invalid, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?, ?)
+   ON CONFLICT (command) DO UPDATE SET count = count + 1, invalid = invalid + excluded.invalid,
      first_seen_at = min(first_seen_at, excluded.first_seen_at), last_seen_at = max(last_seen_at, excluded.last_seen_at)`,
 );
 const upsertConversation = db.prepare(
@@ -105,7 +105,8 @@ if (endLeases && sinks.length > 0) {
 
 /** One event: the log row (or the original, for an exact redelivery), its command count and its conversation. */
 function recordOne(callback: CallbackTuple): RecordResult {
-  const [command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson] = callback;
+  const [command, kind, operationID, receivedAt, idempotencyKey, rawBody, warningsJson, , fieldErrorsJson] =
+    callback;
   const inserted = insertEvent.get(
     command,
     kind,
@@ -114,16 +115,18 @@ function recordOne(callback: CallbackTuple): RecordResult {
     idempotencyKey,
     rawBody,
     warningsJson,
+    fieldErrorsJson,
   );
   if (!inserted) {
     const original = findEventByKey.get(operationID, idempotencyKey);
     if (!original) throw new Error('idempotency key conflicted but no event holds it');
     return { eventId: original.id, duplicate: true };
   }
-  countCommand.run(command, receivedAt, receivedAt);
+  countCommand.run(command, fieldErrorsJson === null ? 0 : 1, receivedAt, receivedAt);
   const c = conversationOf(callback);
   for (const sink of sinks) {
     if (sink.commands && !sink.commands.includes(command)) continue;
+    if (fieldErrorsJson !== null && !sink.invalid) continue;
     // FIFO per conversation; events without one are not ordered among themselves.
     insertDelivery.run(
       inserted.id,

@@ -21,6 +21,7 @@ export type CallbackTuple = [
   rawBody: Uint8Array,
   warningsJson: string | null,
   isConversation: boolean,
+  fieldErrorsJson: string | null,
 ];
 
 export function toTuple(callback: AcceptedCallback): CallbackTuple {
@@ -35,6 +36,7 @@ export function toTuple(callback: AcceptedCallback): CallbackTuple {
     new Uint8Array(callback.rawBody),
     callback.warnings.length > 0 ? JSON.stringify(callback.warnings) : null,
     callback.conversation !== null,
+    callback.fieldErrors.length > 0 ? JSON.stringify(callback.fieldErrors) : null,
   ];
 }
 

@@ -1,0 +1,196 @@
+import {
+  embed,
+  goBytes,
+  goMap,
+  goBool,
+  goString,
+  int32,
+  int64,
+  jsonText,
+  pointer,
+  slice,
+  struct,
+} from '../go-types.js';
+import { COMMON_CALLBACK_REQ, OFFLINE_PUSH_INFO } from './shared-structs.js';
+import { defineCallback } from './callback-spec.js';
+
+const FILTERS =
+  'Content types 113 (typing) and 1000-5000 (notifications) never call back; `deniedTypes` (exact contentType) skips more.';
+
+/** A text message from Alice to Bob, as OpenIM fills the message base (operationID follows the header). */
+const TEXT_MESSAGE = {
+  sendID: '2948571036',
+  serverMsgID: '2b0c67c1a1e84d2f9e1f5a7d3c4b8e90',
+  clientMsgID: '7f3d2a91c5e64b8aa0d1e2f3a4b5c6d7',
+  senderPlatformID: 2,
+  senderNickname: 'Alice',
+  sessionType: 1,
+  msgFrom: 100,
+  contentType: 101,
+  status: 1,
+  sendTime: 1767225600123,
+  createTime: 1767225600120,
+  content: '{"content":"Lunch at 12:30? \u003cTable 4\u003e & dessert 🍰"}',
+  seq: 0,
+  faceURL: 'https://example.com/avatars/2948571036.png',
+  ex: '',
+} as const;
+
+const GROUP_MESSAGE = { ...TEXT_MESSAGE, sessionType: 3, content: '{"content":"大家好 👋"}' } as const;
+
+export const MESSAGE_CALLBACKS = [
+  defineCallback({
+    command: 'callbackBeforeSendSingleMsgCommand',
+    configKey: 'beforeSendSingleMsg',
+    kind: 'before',
+    area: 'msg',
+    request: struct('CallbackBeforeSendSingleMsgReq', embed(COMMON_CALLBACK_REQ), { recvID: goString }),
+    notes: [
+      'Continue or reject only: OpenIM reads no field of the answer.',
+      FILTERS,
+      'Skipped for app-manager senders and notification types.',
+    ],
+    example: { ...TEXT_MESSAGE, recvID: '8517239460' },
+  }),
+  defineCallback({
+    command: 'callbackAfterSendSingleMsgCommand',
+    configKey: 'afterSendSingleMsg',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackAfterSendSingleMsgReq', embed(COMMON_CALLBACK_REQ), { recvID: goString }),
+    notes: [
+      'Posted with `?key=` (base64 JSON of sendID, recvID, groupID).',
+      'Sent before the seq is allocated: `seq` is 0 (OpenIM #3322); afterMsgSaveDB has the real one.',
+      '`attentionIds` (matched against recvID) and `deniedTypes` filter it.',
+    ],
+    example: { ...TEXT_MESSAGE, recvID: '8517239460' },
+  }),
+  defineCallback({
+    command: 'callbackBeforeSendGroupMsgCommand',
+    configKey: 'beforeSendGroupMsg',
+    kind: 'before',
+    area: 'msg',
+    request: struct('CallbackBeforeSendGroupMsgReq', embed(COMMON_CALLBACK_REQ), { groupID: goString }),
+    notes: ['Continue or reject only: OpenIM reads no field of the answer.', FILTERS],
+    example: { ...GROUP_MESSAGE, groupID: '3928104756' },
+  }),
+  defineCallback({
+    command: 'callbackAfterSendGroupMsgCommand',
+    configKey: 'afterSendGroupMsg',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackAfterSendGroupMsgReq', embed(COMMON_CALLBACK_REQ), { groupID: goString }),
+    notes: [
+      'Posted with `?key=`; `seq` is 0 (OpenIM #3305).',
+      '`attentionIds` is compared with recvID, which is empty for group messages: setting it suppresses them all.',
+    ],
+    example: { ...GROUP_MESSAGE, groupID: '3928104756' },
+  }),
+  defineCallback({
+    command: 'callbackBeforeMsgModifyCommand',
+    configKey: 'beforeMsgModify',
+    kind: 'before',
+    area: 'msg',
+    request: struct('CallbackMsgModifyCommandReq', embed(COMMON_CALLBACK_REQ)),
+    answer: struct('CallbackMsgModifyCommandResp', {
+      content: pointer(jsonText),
+      recvID: pointer(goString),
+      groupID: pointer(goString),
+      clientMsgID: pointer(goString),
+      serverMsgID: pointer(goString),
+      senderPlatformID: pointer(int32),
+      senderNickname: pointer(goString),
+      senderFaceURL: pointer(goString),
+      sessionType: pointer(int32),
+      msgFrom: pointer(int32),
+      contentType: pointer(int32),
+      status: pointer(int32),
+      options: pointer(goMap(goBool)),
+      offlinePushInfo: pointer(OFFLINE_PUSH_INFO),
+      atUserIDList: pointer(slice(goString)),
+      msgDataList: pointer(goBytes),
+      attachedInfo: pointer(goString),
+      ex: pointer(goString),
+    }),
+    ignored: ['msgDataList'],
+    notes: [
+      'Single and group messages alike; the request has no recvID or groupID.',
+      '`content` must be a JSON object as text, or OpenIM fails the send (checked before we answer).',
+      'Answer names differ from the request: `senderFaceURL` (request `faceURL`), `atUserIDList` (request `atUserList`).',
+      '`offlinePushInfo` is copied into the message\u2019s own: a message without one makes OpenIM dereference nil.',
+      FILTERS,
+    ],
+    example: { ...TEXT_MESSAGE },
+  }),
+  defineCallback({
+    command: 'callbackAfterMsgSaveDBCommand',
+    configKey: 'afterMsgSaveDB',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackAfterMsgSaveDBReq', embed(COMMON_CALLBACK_REQ), {
+      recvID: goString,
+      groupID: goString,
+    }),
+    notes: [
+      'One per stored message, with the real seq; fired even when the insert failed, and again if the batch is redelivered.',
+      'recvID is set for session types 1 and 4, groupID for 3.',
+      '`attentionIds` has no effect (OpenIM compares it with contentType); posted with `?key=`.',
+    ],
+    example: { ...TEXT_MESSAGE, seq: 42, recvID: '8517239460', groupID: '' },
+  }),
+  defineCallback({
+    command: 'callbackAfterSingleMsgReadCommand',
+    configKey: 'afterSingleMsgRead',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackSingleMsgReadReq', {
+      callbackCommand: goString,
+      conversationID: goString,
+      userID: goString,
+      Seqs: slice(int64),
+      contentType: int32,
+    }),
+    notes: ['`Seqs` is capitalised; `contentType` holds the conversation type.'],
+    example: {
+      conversationID: 'si_2948571036_8517239460',
+      userID: '8517239460',
+      Seqs: [41, 42],
+      contentType: 1,
+    },
+  }),
+  defineCallback({
+    command: 'callbackAfterGroupMsgReadCommand',
+    configKey: 'afterGroupMsgRead',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackGroupMsgReadReq', {
+      callbackCommand: goString,
+      sendID: goString,
+      receiveID: goString,
+      unreadMsgNum: int64,
+      contentType: int64,
+    }),
+    notes: [
+      '`sendID` is the conversation owner, `receiveID` the reader; `unreadMsgNum` holds the read seq.',
+      '`contentType` (int64) holds the conversation type.',
+    ],
+    example: { sendID: '2948571036', receiveID: '8517239460', unreadMsgNum: 42, contentType: 3 },
+  }),
+  defineCallback({
+    command: 'callbackBeforeAfterMsgCommand',
+    configKey: 'afterRevokeMsg',
+    kind: 'after',
+    area: 'msg',
+    request: struct('CallbackAfterRevokeMsgReq', {
+      callbackCommand: goString,
+      conversationID: goString,
+      seq: int64,
+      userID: goString,
+    }),
+    notes: [
+      'The after-revoke callback really sends this odd command string.',
+      'Only conversationID + seq identify the message (OpenIM #3775).',
+    ],
+    example: { conversationID: 'si_2948571036_8517239460', seq: 42, userID: '2948571036' },
+  }),
+] as const;
