@@ -1,3 +1,4 @@
+import globals from 'globals';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -9,5 +10,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The dashboard runs in the browser (type-checked by dashboard/tsconfig.json); uPlot is its one global script.
+    files: ['dashboard/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, uPlot: 'readonly' } },
   },
 );

@@ -131,7 +131,9 @@ describe('openim-hooks serve, as a process', () => {
     } finally {
       await service.stop();
     }
-    const stored = JSON.parse(await runCli(['commands', '--json', '--config', config])) as {
+    const stored = JSON.parse(
+      await runCli(['commands', '--json', '--database', join(dir, 'from-file.db')]),
+    ) as {
       items: unknown[];
     };
     assert.equal(stored.items.length, 1, 'the database named in the config file was used');

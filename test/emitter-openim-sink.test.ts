@@ -34,7 +34,11 @@ describe('OpenIM-format sink: the relay forwards a callback exactly as OpenIM po
     const server = await startServer((_request, res) => res.end(SUCCESS));
     const sink = openimFormatSink({ name: 'crm', url: server.url, allowPrivate: true });
     try {
-      assert.deepEqual(await sink.deliver(EVENT), { kind: 'delivered' });
+      assert.deepEqual(await sink.deliver(EVENT), {
+        kind: 'delivered',
+        httpStatus: 200,
+        responseExcerpt: SUCCESS,
+      });
       const request = server.requests[0];
       assert.equal(request?.path, `/callbackExample/${COMMAND}`);
       assert.ok(request?.body.equals(Buffer.from(RAW, 'utf8')), 'the body bytes as recorded');
@@ -64,7 +68,12 @@ describe('OpenIM-format sink: the relay forwards a callback exactly as OpenIM po
       assert.equal((await sink.deliver(EVENT)).kind, 'failed');
       status = 410;
       body = SUCCESS;
-      assert.deepEqual(await sink.deliver(EVENT), { kind: 'failed', error: 'HTTP 410' });
+      assert.deepEqual(await sink.deliver(EVENT), {
+        kind: 'failed',
+        error: 'HTTP 410',
+        httpStatus: 410,
+        responseExcerpt: SUCCESS,
+      });
       status = 200;
       body = '{"nextCode":"0"}';
       assert.equal((await sink.deliver(EVENT)).kind, 'undeliverable');
@@ -86,7 +95,12 @@ describe('OpenIM-format sink: the relay forwards a callback exactly as OpenIM po
     );
     const sink = openimFormatSink({ name: 'crm', url: server.url, allowPrivate: true });
     try {
-      assert.deepEqual(await sink.deliver(EVENT), { kind: 'failed', error: 'HTTP 307' });
+      assert.deepEqual(await sink.deliver(EVENT), {
+        kind: 'failed',
+        error: 'HTTP 307',
+        httpStatus: 307,
+        responseExcerpt: '',
+      });
       assert.equal(server.requests.length, 1);
     } finally {
       await sink.close();

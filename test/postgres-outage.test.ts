@@ -112,7 +112,7 @@ describe('PostgreSQL outage: the receiver spools, then flushes', () => {
         receiverArgs(
           database,
           // A sink whose deliveries stay queued (no relay here): each event must get its outbox row in PostgreSQL.
-          ...['--sink', 'crm=http://127.0.0.1:9/hook', '--no-relay'],
+          ...['--sink', 'crm=http://127.0.0.1:9/hook', '--no-relay', '--allow-private-sinks'],
           ...['--log-level', 'info'], // the line that says the spool is flushed is at info level
         ),
       );

@@ -5,6 +5,8 @@ import pg from 'pg';
 import { idempotencyKey } from '../src/receiver/idempotency-key.js';
 import { migrateDatabase, openStore, redactDatabase } from '../src/store/index.js';
 import { openPool } from '../src/store/postgres/open-pool.js';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/postgres-migrations.js';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import type { OutboxSink, Page, Store, StoreOptions } from '../src/store/index.js';
 import { T0, accepted } from './fixtures/accepted.js';
 import { SEED_BODY, SEED_COMMAND, groupChatBody, singleChatBody } from './fixtures/seed.js';
@@ -248,6 +250,7 @@ describe('store', () => {
             kind: 'after',
             operationID: 'op-seed',
             receivedAt: new Date(T0).toISOString(),
+            eventId: `evt_${idempotencyKey(SEED_COMMAND, 'op-seed', new TextEncoder().encode(SEED_BODY)).slice(0, 32)}`,
             idempotencyKey: idempotencyKey(SEED_COMMAND, 'op-seed', new TextEncoder().encode(SEED_BODY)),
             warnings: ['conversationId does not match'],
             invalid: false,
@@ -645,6 +648,124 @@ describe('store', () => {
           { sinks: SINKS },
         ));
 
+      it('finds one event by its numeric or its evt_ id, and counts callbacks per minute', () =>
+        withStore(async (store) => {
+          const a = await store.record(accepted(SEED_BODY, { operationID: 'm1', receivedAt: T0 + 1_000 }));
+          await store.record(accepted(onlineBody('u1'), { operationID: 'm2', receivedAt: T0 + 2_000 }));
+          await store.record(accepted(onlineBody('u2'), { operationID: 'm3', receivedAt: T0 + 61_000 }));
+          const event = await store.getEvent(a.eventId);
+          assert.equal(event?.rawBody, SEED_BODY);
+          const key = idempotencyKey(SEED_COMMAND, 'm1', new TextEncoder().encode(SEED_BODY));
+          assert.equal(event?.eventId, `evt_${key.slice(0, 32)}`, 'the id sinks send');
+          assert.equal((await store.listEvents({ operationID: 'm1' })).items[0]?.eventId, event?.eventId);
+          assert.equal(await store.findEventId(event?.eventId ?? ''), a.eventId);
+          assert.equal(await store.findEventId(`evt_${'0'.repeat(32)}`), undefined);
+          assert.equal(await store.getEvent(999_999), undefined);
+          assert.deepEqual(await store.minuteCounts(T0), [
+            { minute: new Date(T0).toISOString(), callbackCommand: SEED_COMMAND, count: 1 },
+            { minute: new Date(T0).toISOString(), callbackCommand: ONLINE, count: 1 },
+            { minute: new Date(T0 + 60_000).toISOString(), callbackCommand: ONLINE, count: 1 },
+          ]);
+          assert.deepEqual(await store.minuteCounts(T0 + 60_000), [
+            { minute: new Date(T0 + 60_000).toISOString(), callbackCommand: ONLINE, count: 1 },
+          ]);
+        }));
+
+      it('keeps an answer that was not the success package, the first one of an event', () =>
+        withStore(async (store) => {
+          const { eventId } = await store.record(accepted(SEED_BODY));
+          assert.equal(await store.getAnswer(eventId), undefined);
+          await store.recordAnswer(eventId, 200, '{"actionCode":0,"errCode":20001,"nextCode":1}');
+          await store.recordAnswer(eventId, 503, 'later');
+          const answer = await store.getAnswer(eventId);
+          assert.deepEqual(
+            { status: answer?.status, body: answer?.body },
+            { status: 200, body: '{"actionCode":0,"errCode":20001,"nextCode":1}' },
+          );
+        }));
+
+      it('keeps the history of attempts, makes held deliveries due now, names its sinks, keeps sink secrets', () =>
+        withStore(
+          async (store) => {
+            const first = await store.record(
+              accepted(onlineBody('h1'), { operationID: 'h1', receivedAt: T0 }),
+            );
+            await store.record(accepted(onlineBody('h2'), { operationID: 'h2', receivedAt: T0 }));
+            const [a, b] = await store.pendingDeliveries('all', 10);
+            assert.ok(a && b);
+            const log = {
+              eventId: a.eventId,
+              sink: 'all',
+              startedAt: T0 + 10,
+              durationMs: 12,
+              result: 'failed' as const,
+              httpStatus: 502,
+              error: 'HTTP 502',
+              responseExcerpt: 'bad gateway',
+            };
+            await store.settleDeliveries([
+              {
+                deliveryId: a.deliveryId,
+                outcome: 'retry',
+                at: T0 + 22,
+                nextAttemptAt: T0 + 3_600_000,
+                error: 'HTTP 502',
+                attempt: log,
+              },
+              {
+                deliveryId: b.deliveryId,
+                outcome: 'retry',
+                at: T0 + 22,
+                nextAttemptAt: T0 + 3_600_000,
+                error: 'timeout',
+              },
+            ]);
+            const attempts = await store.listAttempts({ eventId: first.eventId });
+            assert.deepEqual(attempts.items, [
+              {
+                id: attempts.items[0]?.id,
+                deliveryId: a.deliveryId,
+                eventId: a.eventId,
+                sink: 'all',
+                startedAt: new Date(T0 + 10).toISOString(),
+                durationMs: 12,
+                result: 'failed',
+                httpStatus: 502,
+                error: 'HTTP 502',
+                responseExcerpt: 'bad gateway',
+              },
+            ]);
+            assert.equal((await store.listAttempts({ sink: 'all' })).items.length, 1);
+            assert.equal((await store.listAttempts({ sink: 'conversations' })).items.length, 0);
+            assert.equal((await store.listAttempts({ deliveryId: b.deliveryId })).items.length, 0);
+            assert.deepEqual(
+              (await store.listDeliveries({ eventId: first.eventId })).items.map((d) => d.sink),
+              ['all'],
+            );
+
+            // Retry now: one delivery, then the rest of the sink; attempts are kept.
+            const now = T0 + 1_000;
+            assert.equal(await store.retryNow({ sink: 'all', deliveryId: a.deliveryId }, now), 1);
+            assert.deepEqual(
+              (await store.pendingDeliveries('all', 10)).map((d) => [d.nextAttemptAt, d.attempts]),
+              [
+                [now, 1],
+                [T0 + 3_600_000, 1],
+              ],
+            );
+            assert.equal(await store.retryNow({ sink: 'all' }, now), 1, 'the one not yet due');
+            assert.equal(await store.retryNow({ sink: 'all' }, now), 0, 'nothing left to hurry');
+            assert.deepEqual(await store.sinkNames(), ['all']);
+
+            let made = 0;
+            const generate = () => `whsec_${Buffer.from(`secret-${++made}`).toString('base64')}`;
+            const secret = await store.sinkSecret('crm', generate);
+            assert.equal(await store.sinkSecret('crm', generate), secret, 'kept, not made again');
+            assert.notEqual(await store.sinkSecret('other', generate), secret);
+          },
+          { sinks: [{ name: 'all', commands: null }] },
+        ));
+
       it('lists deliveries by sink and status, paged', () =>
         withStore(
           async (store) => {
@@ -670,7 +791,7 @@ describe('store', () => {
         const database = await backend.database();
         assert.deepEqual(
           await migrateDatabase(database),
-          backend === sqlite ? [1, 2, 3, 4, 5] : [1, 2, 3, 4],
+          (backend === sqlite ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).map((m) => m.version),
         );
         assert.deepEqual(await migrateDatabase(database), []);
         const store = consistently(openStore(database));
@@ -807,7 +928,7 @@ describe('store', () => {
           );
           assert.deepEqual(
             rows.map((r) => r.version),
-            [1, 2, 3, 4],
+            POSTGRES_MIGRATIONS.map((m) => m.version),
           );
         } finally {
           await client.end();
@@ -820,15 +941,15 @@ describe('store', () => {
     it('`openim-hooks migrate --database postgres://…` applies the migrations and exits; the CLI reads the store', async () => {
       const url = await postgres.createDatabase('cli_migrate');
       assert.deepEqual(JSON.parse(await runCli(['migrate', '--database', url, '--json'])), {
-        applied: [1, 2, 3, 4],
+        applied: POSTGRES_MIGRATIONS.map((m) => m.version),
       });
       assert.match(await runCli(['migrate', '--database', url]), /schema is current/);
       const store = consistently(openStore(url));
       await store.record(accepted(SEED_BODY, { operationID: 'cli-op' }));
       await store.close();
-      const events = JSON.parse(
-        await runCli(['events', 'list', '--json'], { OPENIM_HOOKS_DATABASE: url }),
-      ) as Page<{ rawBody: string }>;
+      const events = JSON.parse(await runCli(['events', 'list', '--json', '--database', url])) as Page<{
+        rawBody: string;
+      }>;
       assert.equal(events.items[0]?.rawBody, SEED_BODY);
     });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
+import { ConfigError, DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
 import type { DeliveryRecord, EventRecord, Page } from '../src/store/index.js';
 import { SinkConfigError, parseSinkConfig } from '../src/sync/sink-config.js';
@@ -108,27 +108,27 @@ describe('OpenIM-format sinks: one receiver fans OpenIM out to several business 
 });
 
 describe('OpenIM-format sinks: the SSRF guard and the config', () => {
-  it('refuses loopback unless private sinks are allowed', async () => {
+  it('refuses to start with a loopback sink unless private sinks are allowed, naming the flag and the setting', async () => {
     const crm = await startServer((_request, res) => res.end(SUCCESS));
-    const service = await startService({
-      ...DEFAULT_CONFIG,
-      port: 0,
-      database: join(dir, 'guarded.db'),
-      logLevel: 'silent',
-      sinks: [parseSinkConfig({ name: 'crm', url: `openim+${crm.url}`, retrySchedule: ['1s'] }, 0)],
-    });
     try {
-      await postLikeOpenIM(`${service.url}/callbackExample/${SEED_COMMAND}`, SEED_BODY);
-      const lastError = async () =>
-        (
-          (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
-            items: { lastError: string | null }[];
-          }
-        ).items[0]?.lastError ?? '';
-      assert.ok(await waitFor(async () => /private address 127\.0\.0\.1/.test(await lastError())));
+      await assert.rejects(
+        startService({
+          ...DEFAULT_CONFIG,
+          port: 0,
+          database: join(dir, 'guarded.db'),
+          logLevel: 'silent',
+          sinks: [parseSinkConfig({ name: 'crm', url: `openim+${crm.url}`, retrySchedule: ['1s'] }, 0)],
+        }),
+        (error: Error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /sink crm: 127\.0\.0\.1/);
+          assert.match(error.message, /allowPrivateSinks/);
+          assert.match(error.message, /--allow-private-sinks/);
+          return true;
+        },
+      );
       assert.equal(crm.requests.length, 0);
     } finally {
-      await service.close();
       await crm.close();
     }
   });

@@ -25,7 +25,8 @@ import type {
   WebhooksConfig,
 } from '../emitter/index.js';
 import { formatLoadReport, runLoad } from '../emitter/load/index.js';
-import type { LoadOptions } from '../emitter/load/index.js';
+import { didYouMean } from './did-you-mean.js';
+import type { LoadOptions, LoadProgress } from '../emitter/load/index.js';
 
 /** Where the commands write; the process's streams unless a test captures them. */
 export interface EmitterCommandsOutput {
@@ -61,6 +62,7 @@ interface TriggerOptions {
 }
 
 interface LoadCliOptions {
+  maxErrors: number;
   url: string;
   rate: number;
   duration: number;
@@ -178,8 +180,10 @@ async function triggerOne(
 ): Promise<SimulationResult> {
   const info = findCommand(command);
   if (info === undefined) {
+    const names = [...SIMULATIONS, ...COMMANDS.map((c) => c.command)];
+    const guess = didYouMean(command, names);
     throw new InvalidArgumentError(
-      `unknown command ${JSON.stringify(command)}: use ${SIMULATIONS.join(', ')} or a command of \`trigger --list\``,
+      `unknown command ${JSON.stringify(command)}${guess ? `; did you mean ${guess}?` : ''}: use ${SIMULATIONS.join(', ')} or a command of \`trigger --list\``,
     );
   }
   const operationID = options.operationId ?? newOperationId();
@@ -264,6 +268,17 @@ function describeOutcome(step: SimulationStep, outcome: StepOutcome): string {
   ].join('\n');
 }
 
+/**
+ * The expected success: OpenIM would go on, and the answer says so plainly (a 2xx status, errCode 0). OpenIM itself
+ * ignores the status, so a 404 or 401 package with nextCode 0 "continues" there; for a test it is a failure.
+ */
+function succeeded(outcome: CallbackOutcome): boolean {
+  const status = outcome.status ?? 0;
+  return (
+    outcome.result === 'continue' && status >= 200 && status < 300 && (outcome.response?.errCode ?? 0) === 0
+  );
+}
+
 async function runTrigger(
   what: string | undefined,
   options: TriggerOptions,
@@ -289,7 +304,7 @@ async function runTrigger(
     const outcomes = await Promise.all(result.steps.map((step) => settle(step, deadline)));
     clearTimeout(timer);
     const failed = outcomes.some(
-      (o) => o === 'dropped' || o === 'pending' || (typeof o === 'object' && o.result !== 'continue'),
+      (o) => o === 'dropped' || o === 'pending' || (typeof o === 'object' && !succeeded(o)),
     );
     if (options.json) {
       const steps = result.steps.map((step, i) => ({
@@ -334,14 +349,34 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.max !== undefined ? { maxCallbacks: options.max } : {}),
     ...(options.warmup !== undefined ? { warmupSeconds: options.warmup } : {}),
+    // A person watching a terminal sees the run move; a pipe or a file gets only the report.
+    ...(process.stderr.isTTY
+      ? {
+          onProgress: (p: LoadProgress) =>
+            output.err(
+              `${p.elapsedSeconds.toFixed(0)} s: ${p.scheduled} scheduled, ${p.answered} answered, backlog ${p.backlog}, dropped ${p.dropped}\n`,
+            ),
+        }
+      : {}),
   });
   output.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatLoadReport(report)}\n`);
+  // Every callback that was not plainly a success: errors of any kind, rejections, drops, unfinished ones, and
+  // answers with a non-2xx status (a callback refused with a 404 package still "continues" for OpenIM).
+  const non2xx = Object.entries(report.statuses)
+    .filter(([status]) => !/^2\d\d$/.test(status))
+    .reduce((sum, [, count]) => sum + count, 0);
   const failures =
     report.rejected +
     report.dropped +
     report.unfinished +
+    non2xx +
     Object.values(report.errors).reduce((a, b) => a + b, 0);
-  if (failures > 0) process.exitCode = 1;
+  if (failures > options.maxErrors) {
+    output.err(
+      `load: ${failures} failed or dropped callbacks, more than --max-errors ${options.maxErrors}\n`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 /**
@@ -424,6 +459,12 @@ export function registerEmitterCommands(
       '--warmup <seconds>',
       'load at the same rate first, left out of the report (default 0)',
       nonNegativeNumber,
+    )
+    .option(
+      '--max-errors <n>',
+      'exit 1 when more callbacks than this fail or are dropped (default 0)',
+      nonNegativeInteger,
+      0,
     )
     .option('--json', 'print JSON', false)
     .action((options: LoadCliOptions) => runLoadCommand(options, output));

@@ -9,7 +9,7 @@ export interface ApiDenial {
 }
 
 /** `127.0.0.1:10006`, `localhost`, `[::1]:10006`: a Host header (or an Origin's host) naming this machine. */
-function namesLoopback(hostHeader: string): boolean {
+export function namesLoopback(hostHeader: string): boolean {
   const host = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader)?.[1] ?? hostHeader.replace(/:\d+$/, '');
   return isLoopbackHost(host.toLowerCase());
 }

@@ -5,6 +5,7 @@ export {
   DEFAULT_CONFIG,
   ConfigError,
   configReference,
+  exampleConfigFile,
   SIGNATURE_ALGORITHM_SETTINGS,
 } from './config.js';
 export type { ServiceConfig } from './config.js';

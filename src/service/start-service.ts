@@ -3,24 +3,38 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createReceiver, handleNodeRequest, writeRawResponse } from '../receiver/index.js';
-import type { CallbackHandlers } from '../receiver/index.js';
+import type { CallbackHandlers, Outcome, RawRequest, RawResponse, Receiver } from '../receiver/index.js';
 import {
   createSpoolingRecorder,
   isPostgresUrl,
   openSpool,
   openStore,
-  redactDatabase,
+  refusalOfPostgres,
 } from '../store/index.js';
 import type { SpoolingRecorder, Store } from '../store/index.js';
+import { ConfigError } from './config.js';
 import type { ServiceConfig } from './config.js';
 import { createLogger, floodWarningAllowed, logOutcome } from './logger.js';
 import type { Logger } from './logger.js';
 import { answerApiRequest, isApiPath } from './query-api.js';
 import { createMetrics } from './metrics.js';
-import { createSink } from '../sync/create-sink.js';
 import { startRelay } from '../sync/relay.js';
-import { apiAuthorization } from './api-authorization.js';
+import type { RelayObserver } from '../sync/relay.js';
+import { apiAuthorization, namesLoopback } from './api-authorization.js';
 import { authOptionsOf, checkExposure, isLoopbackHost } from './service-auth.js';
+import { apiError } from './api/api-answer.js';
+import { SUCCESS_ANSWER } from './api/event-detail.js';
+import { createEventFeed } from './event-feed/event-feed.js';
+import { openapiDocument } from './openapi/openapi-document.js';
+import {
+  DASHBOARD_HEADERS,
+  dashboardFile,
+  isDashboardAsset,
+  isDashboardPage,
+} from './dashboard/dashboard-files.js';
+import { crossOriginWrite } from './same-origin.js';
+import { checkPrivateSinks, prepareSinks } from './sink-setup.js';
+import { startupSummary } from './startup-line.js';
 
 export interface RunningService {
   /** `http://host:port`, with the port actually bound. */
@@ -37,6 +51,15 @@ export interface ServiceOptions {
   handlers?: CallbackHandlers;
   /** How long close() waits for in-flight requests before cutting connections. Default 10 s. */
   drainTimeoutMs?: number;
+  /**
+   * Called with every callback the receiver answered (recorded or refused), and may give OpenIM another answer: how
+   * `listen` hands a before-callback to the business server and returns its answer. Default: the receiver's answer.
+   */
+  answer?: (request: RawRequest, response: RawResponse) => Promise<RawResponse>;
+  /** Told of every callback answered, with the answer that went out (`listen` prints one line each). */
+  onCallback?: (outcome: Outcome, response: RawResponse) => void;
+  /** Told of every delivery attempt, besides the metrics. */
+  relayObserver?: RelayObserver;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -112,6 +135,12 @@ export async function startService(
     );
   }
   const authorizeApi = apiAuthorization(config);
+  await checkPrivateSinks(config);
+  if (isPostgresUrl(config.database)) {
+    // A database that does not exist or refuses our credentials is a setting to fix, not an outage to spool through.
+    const refusal = await refusalOfPostgres(config.database);
+    if (refusal !== undefined) throw new ConfigError(`database: ${refusal}`);
+  }
   // Opened first: a spool that cannot be locked (another instance has it) stops the start before anything runs.
   const spool = isPostgresUrl(config.database) ? openSpool(config.spool) : undefined;
   const store = openStore(config.database, {
@@ -130,24 +159,34 @@ export async function startService(
     config.sinks.map((sink) => sink.name),
     spooling,
   );
-  const relay =
-    config.sinks.length === 0 || !config.relay
-      ? undefined
-      : startRelay({
-          outbox: store,
-          logger,
-          observer: metrics.relayObserver,
-          sinks: await Promise.all(
-            config.sinks.map(async (sink) => ({
-              sink: await createSink(sink, config.allowPrivateSinks, logger),
-              schedule: sink.retrySchedule,
-              leaseMs: sink.leaseMs ?? (sink.timeoutMs ?? 15_000) + 30_000,
-              ...(sink.concurrency !== undefined ? { concurrency: sink.concurrency } : {}),
-            })),
-          ),
-        });
-  // New events have outbox rows once projected: the relay picks them up now rather than at its next poll.
-  if (relay) store.onProjected(() => relay.wake());
+  const relayed = config.sinks.length > 0 && config.relay;
+  const prepared = relayed ? await prepareSinks(config, store, logger) : { relaySinks: [], info: [] };
+  if (relayed) {
+    // A restart (after a sink's configuration was fixed, say) makes every held delivery due: no waiting out a backoff
+    // that was computed for the old configuration.
+    for (const sink of config.sinks) await store.retryNow({ sink: sink.name }, Date.now());
+  }
+  const observer: RelayObserver = {
+    attempt(...args) {
+      metrics.relayObserver.attempt?.(...args);
+      options.relayObserver?.attempt?.(...args);
+    },
+    settled(...args) {
+      options.relayObserver?.settled?.(...args);
+    },
+  };
+  const relay = relayed
+    ? startRelay({ outbox: store, logger, observer, sinks: prepared.relaySinks })
+    : undefined;
+  const feed = createEventFeed(store, { holeGraceMs: isPostgresUrl(config.database) ? 1_000 : 0 });
+  const openapi = () => openapiDocument(config.basePath);
+  // New events (with their outbox rows) are there once projected: the relay and the live feed look now rather than
+  // at their next poll.
+  store.onProjected(() => {
+    relay?.wake();
+    feed.wake();
+  });
+
   const receiver = createReceiver({
     auth,
     maxConcurrentRequests: config.maxConcurrentRequests,
@@ -159,32 +198,58 @@ export async function startService(
     beforeFailure: config.beforeFailure,
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });
+  const answering = withAnswers(receiver, store, logger, options);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     const pathname = target.split('?', 1)[0] ?? '/';
+    const method = req.method ?? 'GET';
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
       const { status, body } = await readiness(store, spooling, config.maxProjectionLagSeconds);
       return sendJson(res, status, body);
     }
+    if (
+      (method === 'GET' || method === 'HEAD') &&
+      (isDashboardPage(pathname, req.headers.accept) || isDashboardAsset(pathname))
+    ) {
+      // The page and its scripts hold no data (the data comes from the API, with the API's protection), but on
+      // loopback the Host check still applies: a rebinding site must not even load it.
+      const host = req.headers.host;
+      if (isLoopbackHost(config.host) && host !== undefined && !namesLoopback(host)) {
+        const refused = apiError('UNAUTHORIZED', 'Host is not this machine (DNS rebinding?)');
+        return sendJson(res, refused.status, refused.body);
+      }
+      const file = await dashboardFile(pathname);
+      if (!file) {
+        const missing = apiError('NOT_FOUND', `no file ${pathname}`);
+        return sendJson(res, missing.status, missing.body);
+      }
+      res.writeHead(200, { 'content-type': file.type, ...DASHBOARD_HEADERS });
+      return void res.end(file.body);
+    }
     if (isApiPath(pathname) || pathname === '/metrics') {
       const denied = authorizeApi(req.headers.authorization, req.headers.host, req.headers.origin);
       if (denied) return sendJson(res, denied.status, denied.body);
+      const crossSite = crossOriginWrite(method, req.headers);
+      if (crossSite) {
+        const refused = apiError('UNAUTHORIZED', crossSite);
+        return sendJson(res, refused.status, refused.body);
+      }
       if (pathname === '/metrics') {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         return void res.end(await metrics.registry.metrics());
       }
       const answer = await answerApiRequest(
-        store,
-        req.method ?? 'GET',
+        { store, relay, sinks: prepared.info, feed, headers: req.headers, openapi },
+        method,
         new URL(target, 'http://localhost'),
-        relay,
       );
+      if ('stream' in answer) return answer.stream(res);
       return sendJson(res, answer.status, answer.body);
     }
     const started = performance.now();
-    await handleNodeRequest(receiver, req, res, {
+    await handleNodeRequest(answering, req, res, {
       onOutcome: (outcome) => {
         logOutcome(logger, outcome, performance.now() - started);
         metrics.callback(outcome);
@@ -220,15 +285,23 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info(
-    { url, basePath: config.basePath, database: redactDatabase(config.database) },
-    'openim-hooks listening',
-  );
+  const { summary, message } = startupSummary(config, port, prepared.info);
+  logger.info({ url, basePath: config.basePath, ...summary }, message);
+  for (const sink of prepared.info) {
+    if (sink.generatedSecret) {
+      logger.info(
+        { sink: sink.name, secret: sink.generatedSecret },
+        `sink ${sink.name} signs with ${sink.generatedSecret} (generated and kept in the database; verify webhook-signature with it, or mark the sink unsigned: true)`,
+      );
+    }
+  }
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
     closing ??= (async () => {
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live streams never end by themselves: end them, or the drain would wait for its timeout.
+      feed.close();
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
       await drained;
@@ -243,4 +316,37 @@ export async function startService(
   }
 
   return { url, callbackUrl: `${url}${config.basePath}`, store, logger, close };
+}
+
+/**
+ * The receiver, with the answers that were not the success package kept for the event's detail (off the ack path:
+ * OpenIM has its answer before the write), and `answer` given the last word.
+ */
+function withAnswers(
+  receiver: Receiver,
+  store: Store,
+  logger: Logger,
+  { answer, onCallback }: Pick<ServiceOptions, 'answer' | 'onCallback'>,
+): Receiver {
+  return {
+    ...receiver,
+    async handle(request) {
+      const first = await receiver.handle(request);
+      const response = answer ? await answer(request, first) : first;
+      onCallback?.(response.outcome, response);
+      const { eventId, duplicate } = response.outcome;
+      if (
+        eventId !== undefined &&
+        !duplicate &&
+        (response.status !== 200 || response.body !== SUCCESS_ANSWER)
+      ) {
+        store
+          .recordAnswer(eventId, response.status, response.body)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, eventId }, 'the answer of an event could not be kept'),
+          );
+      }
+      return response;
+    },
+  };
 }

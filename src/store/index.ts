@@ -6,3 +6,6 @@ export { redactDatabase } from './redact-database.js';
 export { InvalidCursorError } from './page-query.js';
 export { defined } from './defined.js';
 export * from './spool/index.js';
+export { sinkEventId, SINK_EVENT_ID } from './event-id.js';
+export { encodeCursor } from './cursor.js';
+export { refusalOfPostgres } from './postgres/probe-postgres.js';

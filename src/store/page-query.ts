@@ -1,6 +1,13 @@
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store.js';
-import type { ConversationFilter, DeliveryFilter, EventFilter, Page, PageRequest } from './store.js';
+import type {
+  AttemptFilter,
+  ConversationFilter,
+  DeliveryFilter,
+  EventFilter,
+  Page,
+  PageRequest,
+} from './store.js';
 
 /** A WHERE clause built from named conditions; values always travel as parameters, never inside the SQL. */
 export interface Condition {
@@ -82,7 +89,21 @@ export function deliveriesPage(filter: DeliveryFilter) {
     conditions([
       ['sink = ?', filter.sink],
       ['status = ?', filter.status],
+      ['event_id = ?', filter.eventId],
     ]),
   );
   return { ...page, sql: `SELECT * FROM deliveries ${page.clause}` };
+}
+
+/** One page of the attempt history. */
+export function attemptsPage(filter: AttemptFilter) {
+  const page = pageQuery(
+    filter,
+    conditions([
+      ['sink = ?', filter.sink],
+      ['delivery_id = ?', filter.deliveryId],
+      ['event_id = ?', filter.eventId],
+    ]),
+  );
+  return { ...page, sql: `SELECT * FROM delivery_attempts ${page.clause}` };
 }

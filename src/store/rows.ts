@@ -1,4 +1,7 @@
+import { sinkEventId } from './event-id.js';
 import type {
+  AnswerRecord,
+  AttemptRecord,
   CommandStats,
   ConversationRecord,
   DeliveryRecord,
@@ -78,6 +81,7 @@ export function toEventRecord(row: EventRow): EventRecord {
   const rawBody = row.body.toString('utf8');
   return {
     id: row.id,
+    eventId: sinkEventId(row.idempotency_key),
     callbackCommand: row.command,
     kind: row.kind as CallbackKind,
     operationID: row.operation_id,
@@ -179,4 +183,49 @@ export function dueHeads(
     heads.push({ id, event_id, ordering_key, attempts, next_attempt_at });
   }
   return heads;
+}
+
+export interface AttemptRow {
+  id: number;
+  delivery_id: number;
+  event_id: number;
+  sink: string;
+  started_at: number;
+  duration_ms: number;
+  result: AttemptRecord['result'];
+  http_status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export function toAttemptRecord(row: AttemptRow): AttemptRecord {
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    eventId: row.event_id,
+    sink: row.sink,
+    startedAt: iso(row.started_at),
+    durationMs: row.duration_ms,
+    result: row.result,
+    httpStatus: row.http_status,
+    error: row.error,
+    responseExcerpt: row.response_excerpt,
+  };
+}
+
+export interface AnswerRow {
+  event_id: number;
+  status: number;
+  body: string;
+  answered_at: number;
+}
+
+export function toAnswerRecord(row: AnswerRow): AnswerRecord {
+  return { status: row.status, body: row.body, answeredAt: iso(row.answered_at) };
+}
+
+export interface MinuteCountRow {
+  minute: number;
+  command: string;
+  count: number;
 }

@@ -35,6 +35,8 @@ export interface ConversationRecord {
 /** One accepted callback of the event log, with its body exactly as received. */
 export interface EventRecord {
   id: number;
+  /** The id sinks send (`evt_…`, see event-id.ts): the same for this event on every attempt and every replay. */
+  eventId: string;
   callbackCommand: string;
   kind: CallbackKind;
   operationID: string;
@@ -99,6 +101,22 @@ export interface ProjectionLag {
   seconds: number;
 }
 
+/** How many callbacks of a command arrived in one minute. */
+export interface MinuteCount {
+  /** The minute's start, ISO 8601. */
+  minute: string;
+  callbackCommand: string;
+  count: number;
+}
+
+/** The answer an event got when it was not the plain success package (a handler's decision, a forwarded answer). */
+export interface AnswerRecord {
+  status: number;
+  /** The JSON text OpenIM received. */
+  body: string;
+  answeredAt: string;
+}
+
 /**
  * The store contract, the same for every backend: `record` is durable when it resolves (the callback is in the
  * acknowledgement log) and idempotent for exact redeliveries; everything read is a projection of that log, built off
@@ -116,19 +134,79 @@ export interface Store extends Recorder, Outbox {
   getConversation(ownerUserId: string, conversationId: string): Promise<ConversationRecord | undefined>;
   listEvents(filter?: EventFilter): Promise<Page<EventRecord>>;
   listCommands(): Promise<CommandStats[]>;
+  /** One event by its numeric id. */
+  getEvent(id: number): Promise<EventRecord | undefined>;
+  /**
+   * The numeric id of the event a sink knows as `evt_…`. A scan of the dedupe index (no index of its own: it would cost
+   * a random page write per event on the ack path), so it takes time in proportion to the event log.
+   */
+  findEventId(sinkEventId: string): Promise<number | undefined>;
+  /** Callbacks per minute and command received at or after `since` (epoch ms), oldest minute first. */
+  minuteCounts(since: number): Promise<MinuteCount[]>;
+  /** The answer of an event when it was not the success package; undefined when it was (see recordAnswer). */
+  getAnswer(eventId: number): Promise<AnswerRecord | undefined>;
+  /**
+   * Keeps an answer that was not the success package, off the ack path (the first one of an event wins). Every other
+   * recorded event was answered with the success package, so that one is never written.
+   */
+  recordAnswer(eventId: number, status: number, body: string): Promise<void>;
   /** Proves the store can commit a write right now (for /readyz). */
   checkWritable(): Promise<void>;
   /** Commits what is pending, then closes. */
   close(): Promise<void>;
 }
 
-/** The end of one delivery attempt, as the relay reports it. */
-export type Settlement =
+/** What one attempt met, kept in the attempt history (the sink page's "per-attempt history"). */
+export interface AttemptLog {
+  eventId: number;
+  sink: string;
+  /** Epoch ms. */
+  startedAt: number;
+  durationMs: number;
+  /** `delivered`, `failed`, `unavailable` (the broker was down), `gone` (HTTP 410), `undeliverable`. */
+  result: 'delivered' | 'failed' | 'unavailable' | 'gone' | 'undeliverable';
+  /** The HTTP status, when an HTTP answer came. */
+  httpStatus: number | null;
+  /** The transport, HTTP or broker error; null when delivered. */
+  error: string | null;
+  /** The first bytes of the answer's body, when there was one. */
+  responseExcerpt: string | null;
+}
+
+/** The end of one delivery attempt, as the relay reports it, with what the attempt met when one was made. */
+export type Settlement = (
   | { deliveryId: number; outcome: 'delivered'; at: number }
   | { deliveryId: number; outcome: 'retry'; at: number; nextAttemptAt: number; error: string }
   | { deliveryId: number; outcome: 'dead'; at: number; error: string }
   /** The attempt did not count (the sink was down, or disabled): the lease ends, attempts and due time stay. */
-  | { deliveryId: number; outcome: 'released' };
+  | { deliveryId: number; outcome: 'released' }
+) & { attempt?: AttemptLog };
+
+/** One attempt of the history, as the API shows it. */
+export interface AttemptRecord {
+  id: number;
+  deliveryId: number;
+  eventId: number;
+  sink: string;
+  startedAt: string;
+  durationMs: number;
+  result: AttemptLog['result'];
+  httpStatus: number | null;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+export interface AttemptFilter extends PageRequest {
+  sink?: string;
+  deliveryId?: number;
+  eventId?: number;
+}
+
+/** Which pending deliveries to make due now: every one of a sink, or one delivery. */
+export interface RetrySelection {
+  sink: string;
+  deliveryId?: number;
+}
 
 /** Which deliveries to send again: one event, a time range of events, or every dead letter; optionally one sink. */
 export interface ReplaySelection {
@@ -186,6 +264,7 @@ export interface DeliveryRecord {
 export interface DeliveryFilter extends PageRequest {
   sink?: string;
   status?: 'pending' | 'delivered' | 'dead';
+  eventId?: number;
 }
 
 export interface SinkBacklog {
@@ -226,6 +305,20 @@ export interface Outbox {
   replay(selection: ReplaySelection): Promise<number>;
   listDeliveries(filter?: DeliveryFilter): Promise<Page<DeliveryRecord>>;
   sinkBacklog(sink: string): Promise<SinkBacklog>;
+  /**
+   * Makes pending deliveries due at `now`, keeping their attempts: a held head goes out at the relay's next look, and
+   * those queued behind it follow. Resolves with how many.
+   */
+  retryNow(selection: RetrySelection, now: number): Promise<number>;
+  /** The attempt history, newest last (order asc) unless asked otherwise. */
+  listAttempts(filter?: AttemptFilter): Promise<Page<AttemptRecord>>;
+  /** Names of the sinks that have deliveries in this database (a loose index scan, not a count). */
+  sinkNames(): Promise<string[]>;
+  /**
+   * The signing secret kept for a sink, made with `generate` and stored the first time it is asked for; every
+   * instance on one database gets the same one.
+   */
+  sinkSecret(sink: string, generate: () => string): Promise<string>;
 }
 
 export interface StoreOptions {

@@ -1,13 +1,6 @@
+import { sinkEventId } from '../store/index.js';
 import type { OutboxEvent } from '../store/index.js';
 import type { OutgoingEvent } from './sink.js';
-
-/**
- * The id sinks see: derived from the idempotency key (command, operationID, body bytes), so it is the same on every
- * attempt and every replay, and never reused for another event, even by another database.
- */
-export function sinkEventId(idempotencyKey: string): string {
-  return `evt_${idempotencyKey.slice(0, 32)}`;
-}
 
 /**
  * The JSON every sink carries, in OpenIM's own names: our event id, the command, when we received it, OpenIM's

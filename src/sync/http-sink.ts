@@ -1,5 +1,5 @@
 import { parseRetryAfter } from './retry-after.js';
-import { messageOf, withoutCredentials } from './sink.js';
+import { EXCERPT_BYTES, excerptOf, messageOf, withoutCredentials } from './sink.js';
 import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
 import { assertPublicHost } from './ssrf-guard.js';
 import { standardWebhookSignature } from './standard-webhook-signature.js';
@@ -43,15 +43,17 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
-      if (response.status === 410) return { kind: 'gone', error: 'HTTP 410 Gone' };
+      const seen = { httpStatus: response.status, responseExcerpt: await readExcerpt(response) };
+      if (response.status >= 200 && response.status < 300) return { kind: 'delivered', ...seen };
+      if (response.status === 410) return { kind: 'gone', error: 'HTTP 410 Gone', ...seen };
       const retryAfterMs =
         response.status === 429 || response.status === 503
           ? parseRetryAfter(response.headers.get('retry-after'))
           : undefined;
       const error = `HTTP ${response.status}`;
-      return retryAfterMs === undefined ? { kind: 'failed', error } : { kind: 'failed', error, retryAfterMs };
+      return retryAfterMs === undefined
+        ? { kind: 'failed', error, ...seen }
+        : { kind: 'failed', error, retryAfterMs, ...seen };
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { kind: 'failed', error: `${messageOf(error)}${cause}` };
@@ -59,4 +61,25 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
   }
 
   return { name, kind: 'http', target: withoutCredentials(url), deliver, close: async () => undefined };
+}
+
+/** The first EXCERPT_BYTES of the answer, for the attempt history; the rest is not read. Never throws. */
+async function readExcerpt(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short: what arrived is the excerpt.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return excerptOf(Buffer.concat(chunks));
 }

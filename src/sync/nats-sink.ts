@@ -102,6 +102,17 @@ export function createNatsSink(options: NatsSinkOptions): Sink {
         return classifyPublishError(error);
       }
     },
+    async check(): Promise<void> {
+      try {
+        await (session ??= open());
+      } catch (error) {
+        session = undefined;
+        logger.warn(
+          { sink: name, target, error: messageOf(error) },
+          'NATS unreachable at start: deliveries wait for it',
+        );
+      }
+    },
     async close(): Promise<void> {
       closed = true;
       const pending = session;

@@ -1,6 +1,6 @@
 import { GO_CLIENT_TIMEOUT_MS, createGoLikeAgent, sendEncodedCallback } from '../emitter/index.js';
 import type { AfterJob, CallbackOutcome } from '../emitter/index.js';
-import { messageOf, withoutCredentials } from './sink.js';
+import { excerptOf, messageOf, withoutCredentials } from './sink.js';
 import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
 import { assertPublicHost } from './ssrf-guard.js';
 
@@ -42,11 +42,20 @@ export interface OpenimFormatSinkOptions {
  */
 export function attemptResultOf(outcome: CallbackOutcome): AttemptResult {
   const { status } = outcome;
-  if (status !== null && (status < 200 || status > 299)) return { kind: 'failed', error: `HTTP ${status}` };
-  if (outcome.result !== 'error') return { kind: 'delivered' };
+  const seen =
+    status === null
+      ? {}
+      : {
+          httpStatus: status,
+          ...(outcome.responseBody === null ? {} : { responseExcerpt: excerptOf(outcome.responseBody) }),
+        };
+  if (status !== null && (status < 200 || status > 299))
+    return { kind: 'failed', error: `HTTP ${status}`, ...seen };
+  if (outcome.result !== 'error') return { kind: 'delivered', ...seen };
   const error = `${outcome.errorKind ?? 'error'}: ${outcome.errorMessage ?? ''}`;
-  if (status !== null && outcome.errorKind === 'response-type') return { kind: 'undeliverable', error };
-  return { kind: 'failed', error };
+  if (status !== null && outcome.errorKind === 'response-type')
+    return { kind: 'undeliverable', error, ...seen };
+  return { kind: 'failed', error, ...seen };
 }
 
 /**

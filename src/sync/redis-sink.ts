@@ -158,6 +158,17 @@ export function createRedisSink(options: RedisSinkOptions): Sink {
       if (addResult[0]) return classify(addResult[0]);
       return { kind: 'delivered' };
     },
+    async check(): Promise<void> {
+      const notReady = await ready();
+      if (notReady !== undefined) {
+        logger.warn(
+          { sink: name, target, error: notReady },
+          'Redis unreachable at start: deliveries wait for it',
+        );
+        return;
+      }
+      if (!durabilityChecked) await checkDurability();
+    },
     async close(): Promise<void> {
       closed = true;
       redis.disconnect(false);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Outbox, OutboxDelivery, Settlement } from '../store/index.js';
+import type { AttemptLog, Outbox, OutboxDelivery, Settlement } from '../store/index.js';
 import { toOutgoingEvent } from './envelope.js';
 import { nextAttemptDelay, withJitter } from './retry-schedule.js';
 import { messageOf } from './sink.js';
@@ -30,9 +30,15 @@ export interface SinkStatus {
   lastErrorAt: string | null;
 }
 
+/** One attempt as an observer sees it: the event sent and what the attempt met (as kept in the history). */
+export interface AttemptDetails {
+  readonly event: OutgoingEvent;
+  readonly log: AttemptLog;
+}
+
 export interface RelayObserver {
   /** One attempt ended; `lagMs` is from reception to this attempt's end. */
-  attempt?(sink: string, outcome: AttemptResult['kind'], lagMs: number): void;
+  attempt?(sink: string, outcome: AttemptResult['kind'], lagMs: number, details: AttemptDetails): void;
   /** The outcome of an attempt is committed to the outbox; `eventId` is the id the sink saw (`evt_…`). */
   settled?(sink: string, eventId: string, outcome: Settlement['outcome']): void;
 }
@@ -54,6 +60,11 @@ export interface Relay {
   /** New events were committed: look now rather than at the next poll. */
   wake(): void;
   status(): SinkStatus[];
+  /**
+   * Takes a sink that a 410 disabled back into service, without a restart: its pending deliveries go out at the next
+   * look. False when no sink has that name; true (and nothing changes) for a sink that was not disabled.
+   */
+  enable(name: string): boolean;
   /** Stops taking work and waits for the attempts in flight to be settled. */
   stop(): Promise<void>;
 }
@@ -78,6 +89,11 @@ export function startRelay(options: RelayOptions): Relay {
   return {
     wake: () => lanes.forEach((lane) => lane.wake()),
     status: () => lanes.map((lane) => lane.status()),
+    enable: (name) => {
+      const lane = lanes.find((l) => l.name === name);
+      lane?.enable();
+      return lane !== undefined;
+    },
     stop: async () => {
       await Promise.all(lanes.map((lane) => lane.stop()));
     },
@@ -121,7 +137,18 @@ class Lane {
     this.schedule(0);
   }
 
+  get name(): string {
+    return this.config.sink.name;
+  }
+
   wake(): void {
+    this.schedule(0);
+  }
+
+  enable(): void {
+    if (this.state !== 'disabled') return;
+    this.state = 'active';
+    this.options.logger.info({ sink: this.name }, 'sink enabled again');
     this.schedule(0);
   }
 
@@ -279,10 +306,21 @@ class Lane {
       const event = await this.options.outbox.loadEvent(delivery.eventId);
       if (!event) throw new Error(`delivery ${deliveryId}: event ${delivery.eventId} is missing`);
       sent = toOutgoingEvent(event);
+      const startedAt = Date.now();
       const result = await sink.deliver(sent);
       const at = Date.now();
-      this.options.observer?.attempt?.(sink.name, result.kind, at - event.receivedAt);
-      settlement = this.settlementOf(delivery, result, at, schedule);
+      const log: AttemptLog = {
+        eventId: delivery.eventId,
+        sink: sink.name,
+        startedAt,
+        durationMs: at - startedAt,
+        result: result.kind,
+        httpStatus: result.httpStatus ?? null,
+        error: 'error' in result ? result.error : null,
+        responseExcerpt: result.responseExcerpt ?? null,
+      };
+      this.options.observer?.attempt?.(sink.name, result.kind, at - event.receivedAt, { event: sent, log });
+      settlement = { ...this.settlementOf(delivery, result, at, schedule, sent.eventId), attempt: log };
     } finally {
       freeSlot();
       // Always ends the lease, so that nothing waits for it to expire (a release keeps attempts and due time). The
@@ -298,6 +336,7 @@ class Lane {
     result: AttemptResult,
     at: number,
     schedule: readonly number[],
+    sinkEventId: string,
   ): Settlement {
     const { deliveryId } = delivery;
     switch (result.kind) {
@@ -307,12 +346,12 @@ class Lane {
       case 'failed': {
         this.noteError(`event ${delivery.eventId}: ${result.error}`);
         const delay = nextAttemptDelay(delivery.attempts + 1, schedule, result.retryAfterMs);
-        if (delay === undefined) return { deliveryId, outcome: 'dead', at, error: result.error };
+        if (delay === undefined) return this.deadLetter(delivery, at, result.error, sinkEventId);
         return { deliveryId, outcome: 'retry', at, nextAttemptAt: at + delay, error: result.error };
       }
       case 'undeliverable':
         this.noteError(`event ${delivery.eventId}: ${result.error}`);
-        return { deliveryId, outcome: 'dead', at, error: result.error };
+        return this.deadLetter(delivery, at, result.error, sinkEventId);
       case 'unavailable':
         // The broker is down, not this event: keep its attempts, pause the whole lane (1 s doubling to 15 s). The
         // attempts in flight when it went down all fail together: they count as one outage, not as many.
@@ -332,6 +371,22 @@ class Lane {
         );
         return { deliveryId, outcome: 'released' };
     }
+  }
+
+  /** A delivery given up: never silent, one line each (dead letters are rare, and each needs an operator). */
+  private deadLetter(delivery: OutboxDelivery, at: number, error: string, sinkEventId: string): Settlement {
+    this.options.logger.error(
+      {
+        sink: this.name,
+        eventId: sinkEventId,
+        event: delivery.eventId,
+        deliveryId: delivery.deliveryId,
+        attempts: delivery.attempts + 1,
+        error,
+      },
+      'delivery dead-lettered: replay it once the sink is fixed',
+    );
+    return { deliveryId: delivery.deliveryId, outcome: 'dead', at, error };
   }
 
   /** Remembers the error for the API and logs it, at most one line per second per sink (no log floods). */

@@ -1,5 +1,6 @@
 import { isCallbackCommand } from '../protocol/index.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseDuration } from './retry-schedule.js';
+import { messageOf } from './sink.js';
 
 /** One sink as configured: a name, where it delivers, what it takes, how it retries. */
 export interface SinkConfig {
@@ -13,7 +14,9 @@ export interface SinkConfig {
   commands?: string[];
   /** HTTP: Standard Webhooks secrets (`whsec_…`), several during a rotation. */
   secrets?: string[];
-  /** HTTP and OpenIM-format: per attempt, ms. Default 15 s. */
+  /** HTTP: send without a signature on purpose; otherwise a sink without secrets gets one generated and kept. */
+  unsigned?: boolean;
+  /** HTTP and OpenIM-format: per attempt, ms. Default 15 s. Written like OpenIM's webhooks.yml: a bare number is seconds. */
   timeoutMs?: number;
   /**
    * How long a delivery this instance claimed stays its own before another instance may take it (when this one
@@ -77,6 +80,7 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
     'url',
     'commands',
     'secrets',
+    'unsigned',
     'timeout',
     'lease',
     'retrySchedule',
@@ -98,6 +102,11 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (secrets?.some((s) => !/^whsec_[A-Za-z0-9+/=]+$/.test(s)))
     fail(name, 'secrets must look like whsec_<base64>');
   if (secrets && isOpenimFormatUrl(url)) fail(name, OPENIM_FORMAT_UNSIGNED);
+  const unsigned = entry['unsigned'];
+  if (unsigned !== undefined && typeof unsigned !== 'boolean') fail(name, 'unsigned must be true or false');
+  if (unsigned && !/^https?:\/\//.test(url))
+    fail(name, 'unsigned is for http(s):// sinks (the others are never signed)');
+  if (unsigned && secrets) fail(name, 'unsigned and secrets contradict each other');
   const schedule = entry['retrySchedule'];
   if (schedule !== undefined && !Array.isArray(schedule))
     fail(name, 'retrySchedule must be a list of durations');
@@ -108,13 +117,14 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
     retrySchedule:
       schedule === undefined
         ? [...DEFAULT_RETRY_SCHEDULE_MS]
-        : (schedule as (string | number)[]).map((d) => parseDuration(d)),
+        : (schedule as unknown[]).map((d, i) => durationOf(name, `retrySchedule[${i}]`, d, 'ms')),
   };
   if (commands) config.commands = commands;
   if (secrets) config.secrets = secrets;
-  if (entry['timeout'] !== undefined) config.timeoutMs = parseDuration(entry['timeout'] as string | number);
+  if (unsigned) config.unsigned = true;
+  if (entry['timeout'] !== undefined) config.timeoutMs = durationOf(name, 'timeout', entry['timeout'], 's');
   if (entry['lease'] !== undefined) {
-    config.leaseMs = parseDuration(entry['lease'] as string | number);
+    config.leaseMs = durationOf(name, 'lease', entry['lease'], 'ms');
     if (config.leaseMs <= (config.timeoutMs ?? 15_000)) fail(name, 'lease must be longer than the timeout');
   }
   for (const key of ['concurrency', 'maxLen'] as const) {
@@ -133,6 +143,23 @@ export function parseSinkConfig(raw: unknown, index: number): SinkConfig {
   if (entry['createStream'] !== undefined) config.createStream = entry['createStream'] === true;
   if (entry['invalidEvents'] !== undefined) config.invalidEvents = entry['invalidEvents'] === true;
   return config;
+}
+
+/**
+ * A duration setting of a sink, naming the sink, the key and the value on error. `timeout` reads as in OpenIM's
+ * webhooks.yml (a bare number is seconds: `timeout: 5`); the others keep milliseconds for a bare number.
+ */
+function durationOf(sink: string, key: string, value: unknown, bareUnit: 's' | 'ms'): number {
+  if (typeof value !== 'string' && typeof value !== 'number')
+    fail(sink, `${key} must be a duration such as 500ms or 5s`);
+  const bare = typeof value === 'number' || /^\s*\d+(\.\d+)?\s*$/.test(value);
+  try {
+    const ms = parseDuration(bare && bareUnit === 's' ? `${value}s` : value);
+    if (key === 'timeout' && ms <= 0) throw new Error('must be more than 0');
+    return ms;
+  } catch (error) {
+    return fail(sink, `${key} ${JSON.stringify(value)}: ${messageOf(error)}`);
+  }
 }
 
 /** `NAME=URL`, the command-line shorthand. */

@@ -20,12 +20,30 @@ export interface OutgoingEvent {
  * - `gone`: the endpoint asked never to be called again (HTTP 410): the sink is disabled;
  * - `undeliverable`: the endpoint answered in a way no retry will change: the delivery is dead-lettered at once.
  */
-export type AttemptResult =
+export type AttemptResult = (
   | { readonly kind: 'delivered' }
   | { readonly kind: 'failed'; readonly error: string; readonly retryAfterMs?: number }
   | { readonly kind: 'unavailable'; readonly error: string }
   | { readonly kind: 'gone'; readonly error: string }
-  | { readonly kind: 'undeliverable'; readonly error: string };
+  | { readonly kind: 'undeliverable'; readonly error: string }
+) &
+  AnswerSeen;
+
+/** What came back over HTTP, for the attempt history (brokers have no status; their errors say it all). */
+export interface AnswerSeen {
+  readonly httpStatus?: number;
+  /** The first EXCERPT_BYTES of the answer's body. */
+  readonly responseExcerpt?: string;
+}
+
+/** How much of an answer's body the attempt history keeps. */
+export const EXCERPT_BYTES = 512;
+
+/** The start of an answer's body as text, at most EXCERPT_BYTES of it. */
+export function excerptOf(body: string | Uint8Array): string {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  return bytes.subarray(0, EXCERPT_BYTES).toString('utf8');
+}
 
 export interface Sink {
   readonly name: string;
@@ -33,6 +51,11 @@ export interface Sink {
   /** Where it delivers, without credentials (for logs and the API). */
   readonly target: string;
   deliver(event: OutgoingEvent): Promise<AttemptResult>;
+  /**
+   * Connects now and says what it finds (a broker's durability settings), so that warnings come at start rather
+   * than at the first delivery. Never throws: an unreachable broker is for the relay to wait out.
+   */
+  check?(): Promise<void>;
   close(): Promise<void>;
 }
 

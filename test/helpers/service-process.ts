@@ -49,3 +49,21 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   });
   return stdout;
 }
+
+/** Runs the CLI to completion whatever its exit code: what a user would see. */
+export function runCliResult(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}

@@ -99,6 +99,35 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       -- JSON list of {field, reason}; NULL for a valid callback. An invalid one is kept (never lose what OpenIM sent).
       ALTER TABLE events ADD COLUMN field_errors text;
       ALTER TABLE command_stats ADD COLUMN invalid bigint NOT NULL DEFAULT 0;
+      `,
+  },
+  {
+    version: 5,
+    name: 'attempt history, answers that were not the success package, generated sink secrets',
+    sql: `
+      CREATE TABLE delivery_attempts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id bigint NOT NULL,
+        event_id bigint NOT NULL,
+        sink text NOT NULL,
+        started_at bigint NOT NULL,
+        duration_ms integer NOT NULL,
+        result text NOT NULL,
+        http_status integer,
+        error text,
+        response_excerpt text
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
+      CREATE INDEX delivery_attempts_by_sink ON delivery_attempts (sink, id);
+
+      CREATE TABLE event_answers (
+        event_id bigint PRIMARY KEY,
+        status integer NOT NULL,
+        body text NOT NULL,
+        answered_at bigint NOT NULL
+      );
+
+      CREATE TABLE sink_secrets (sink text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL);
     `,
   },
 ];

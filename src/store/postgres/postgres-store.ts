@@ -1,14 +1,27 @@
-import { conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
-import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
+import { attemptsPage, conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
+import type {
+  AttemptFilter,
+  ConversationFilter,
+  DeliveryFilter,
+  EventFilter,
+  Store,
+  StoreOptions,
+} from '../store.js';
+import { READ_SQL } from '../read-sql.js';
 import { GroupCommit } from './group-commit.js';
 import { migratePostgres } from './migrate-postgres.js';
 import { numberedParams } from './numbered-params.js';
 import { openPool } from './open-pool.js';
 import { toCommandStats, toConversationRecord, toDeliveryRecord, toEventRecord } from './postgres-rows.js';
 import type { CommandStatsRow, ConversationRow, DeliveryRow, EventRow } from './postgres-rows.js';
-import { toOutboxDelivery, toOutboxEvent } from '../rows.js';
-import type { PendingDeliveryRow } from '../rows.js';
-import { claimDeliveries, replayDeliveries, settleDeliveries } from './settle-deliveries.js';
+import { toAnswerRecord, toAttemptRecord, toOutboxDelivery, toOutboxEvent } from '../rows.js';
+import type { AnswerRow, AttemptRow, MinuteCountRow, PendingDeliveryRow } from '../rows.js';
+import {
+  claimDeliveries,
+  replayDeliveries,
+  retryDeliveriesNow,
+  settleDeliveries,
+} from './settle-deliveries.js';
 
 /**
  * The backend for several instances on one PostgreSQL database (`postgres://user:password@host/db`). Opening is
@@ -105,6 +118,68 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
          FROM command_stats GROUP BY command ORDER BY command COLLATE "C"`,
       );
       return rows.map(toCommandStats);
+    },
+
+    async getEvent(id) {
+      const [row] = await select<EventRow>(READ_SQL.eventById, [id]);
+      return row && toEventRecord(row);
+    },
+
+    async findEventId(sinkEventId) {
+      const [row] = await select<{ id: number }>(READ_SQL.eventIdBySinkId, [
+        sinkEventId.slice('evt_'.length),
+      ]);
+      return row?.id;
+    },
+
+    async minuteCounts(since) {
+      const rows = await select<MinuteCountRow>(READ_SQL.minuteCounts, [since]);
+      return rows.map((r) => ({
+        minute: new Date(r.minute).toISOString(),
+        callbackCommand: r.command,
+        count: r.count,
+      }));
+    },
+
+    async getAnswer(eventId) {
+      const [row] = await select<AnswerRow>(READ_SQL.answerByEvent, [eventId]);
+      return row && toAnswerRecord(row);
+    },
+
+    async recordAnswer(eventId, status, body) {
+      assertOpen();
+      await select(
+        'INSERT INTO event_answers (event_id, status, body, answered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [eventId, status, body, Date.now()],
+      );
+    },
+
+    async retryNow(selection, now) {
+      assertOpen();
+      await ready();
+      return retryDeliveriesNow(pool, selection, now);
+    },
+
+    async listAttempts(filter: AttemptFilter = {}) {
+      const page = attemptsPage(filter);
+      const rows = await select<AttemptRow>(page.sql, page.params);
+      return toPage(rows, page.limit, toAttemptRecord);
+    },
+
+    async sinkNames() {
+      return (await select<{ name: string }>(READ_SQL.sinkNames)).map((r) => r.name);
+    },
+
+    async sinkSecret(sink, generate) {
+      assertOpen();
+      // Two instances asking at once both insert; ON CONFLICT keeps the first, and both read it back.
+      await select(
+        'INSERT INTO sink_secrets (sink, secret, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [sink, generate(), Date.now()],
+      );
+      const [row] = await select<{ secret: string }>(READ_SQL.sinkSecret, [sink]);
+      if (!row) throw new Error(`sink secret of ${sink} vanished`);
+      return row.secret;
     },
 
     async pendingDeliveries(sink, limit) {

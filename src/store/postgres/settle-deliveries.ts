@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { ReplaySelection, Settlement } from '../store.js';
+import type { AttemptLog, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 import { numberedParams } from './numbered-params.js';
 
 /**
@@ -72,6 +72,10 @@ export async function settleDeliveries(pool: pg.Pool, settlements: readonly Sett
         [dead.map((s) => s.deliveryId), dead.map((s) => s.at), dead.map((s) => s.error)],
       );
     }
+    const attempts = settlements.flatMap((s) =>
+      s.attempt ? [{ deliveryId: s.deliveryId, ...s.attempt }] : [],
+    );
+    if (attempts.length > 0) await logAttempts(client, attempts);
     if (released.length > 0) {
       await client.query(
         `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
@@ -85,6 +89,48 @@ export async function settleDeliveries(pool: pg.Pool, settlements: readonly Sett
   } finally {
     client.release(broken);
   }
+}
+
+/** The attempt history rows of one settling transaction, in one INSERT. */
+async function logAttempts(
+  client: pg.PoolClient,
+  attempts: readonly (AttemptLog & { deliveryId: number })[],
+): Promise<void> {
+  const column = <K extends keyof (AttemptLog & { deliveryId: number })>(key: K) =>
+    attempts.map((a) => a[key]);
+  await client.query(
+    `INSERT INTO delivery_attempts (delivery_id, event_id, sink, started_at, duration_ms, result, http_status, error,
+       response_excerpt)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::integer[], $6::text[],
+       $7::integer[], $8::text[], $9::text[])`,
+    [
+      column('deliveryId'),
+      column('eventId'),
+      column('sink'),
+      column('startedAt'),
+      column('durationMs').map(Math.round),
+      column('result'),
+      column('httpStatus'),
+      column('error'),
+      column('responseExcerpt'),
+    ],
+  );
+}
+
+/** Makes the selected pending deliveries due at `at`, keeping their attempts; resolves with how many. */
+export async function retryDeliveriesNow(
+  pool: pg.Pool,
+  selection: RetrySelection,
+  at: number,
+): Promise<number> {
+  const one = selection.deliveryId === undefined ? '' : ' AND id = $4';
+  const params: unknown[] = [at, selection.sink, at];
+  if (selection.deliveryId !== undefined) params.push(selection.deliveryId);
+  const result = await pool.query(
+    `UPDATE deliveries SET next_attempt_at = $1 WHERE sink = $2 AND status = 'pending' AND next_attempt_at > $3${one}`,
+    params,
+  );
+  return result.rowCount ?? 0;
 }
 
 /** Puts the selected deliveries back in the queue, due at `at`, with a fresh attempt count; resolves with how many. */

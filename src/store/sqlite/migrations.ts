@@ -104,6 +104,40 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
   },
   {
     version: 5,
+    name: 'attempt history, answers that were not the success package, generated sink secrets',
+    sql: `
+      -- One row per delivery attempt, written with its settlement. Both indexes grow at their right edge (ids only
+      -- increase), so an attempt costs no random page write.
+      CREATE TABLE delivery_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id INTEGER NOT NULL,
+        event_id INTEGER NOT NULL,
+        sink TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        http_status INTEGER,
+        error TEXT,
+        response_excerpt TEXT
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
+      CREATE INDEX delivery_attempts_by_sink ON delivery_attempts (sink, id);
+
+      -- Only answers that differ from the success package (a handler's decision, a forwarded before-callback):
+      -- nothing is written for the usual case.
+      CREATE TABLE event_answers (
+        event_id INTEGER PRIMARY KEY,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        answered_at INTEGER NOT NULL
+      );
+
+      -- Standard Webhooks secrets made for HTTP sinks configured without one, so a restart keeps signing alike.
+      CREATE TABLE sink_secrets (sink TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+      `,
+  },
+  {
+    version: 6,
     name: 'projection cursor: the inbox is projected into these tables off the ack path',
     sql: `
       -- Callbacks are acknowledged from the inbox (an append-only log beside this file, see src/store/inbox/);

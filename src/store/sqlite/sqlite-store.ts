@@ -1,7 +1,17 @@
-import { conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
-import type { ConversationFilter, DeliveryFilter, EventFilter, Store, StoreOptions } from '../store.js';
+import { attemptsPage, conversationsPage, deliveriesPage, eventsPage, toPage } from '../page-query.js';
+import type {
+  AttemptFilter,
+  ConversationFilter,
+  DeliveryFilter,
+  EventFilter,
+  Store,
+  StoreOptions,
+} from '../store.js';
+import { READ_SQL } from '../read-sql.js';
 import { migrate, openDatabase } from './open-database.js';
 import {
+  toAnswerRecord,
+  toAttemptRecord,
   toCommandStats,
   toConversationRecord,
   toDeliveryRecord,
@@ -11,11 +21,14 @@ import {
 } from '../rows.js';
 import { dueHeads } from '../rows.js';
 import type {
+  AnswerRow,
+  AttemptRow,
   CommandStatsRow,
   ConversationRow,
   DeliveryRow,
   EventRow,
   LeasedDeliveryRow,
+  MinuteCountRow,
   PendingDeliveryRow,
 } from '../rows.js';
 import { startThread, stopThread } from './start-thread.js';
@@ -189,6 +202,57 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     async listCommands() {
       const rows = db.prepare('SELECT * FROM command_stats ORDER BY command').all() as CommandStatsRow[];
       return rows.map(toCommandStats);
+    },
+
+    async getEvent(id) {
+      const row = eventById.get(id) as EventRow | undefined;
+      return row && toEventRecord(row);
+    },
+
+    async findEventId(sinkEventId) {
+      const row = db.prepare(READ_SQL.eventIdBySinkId).get(sinkEventId.slice('evt_'.length)) as
+        { id: number } | undefined;
+      return row?.id;
+    },
+
+    async minuteCounts(since) {
+      const rows = db.prepare(READ_SQL.minuteCounts).all(since) as MinuteCountRow[];
+      return rows.map((r) => ({
+        minute: new Date(r.minute).toISOString(),
+        callbackCommand: r.command,
+        count: r.count,
+      }));
+    },
+
+    async getAnswer(eventId) {
+      const row = db.prepare(READ_SQL.answerByEvent).get(eventId) as AnswerRow | undefined;
+      return row && toAnswerRecord(row);
+    },
+
+    async recordAnswer(eventId, status, body) {
+      assertOpen();
+      await writer.answer(eventId, status, body);
+    },
+
+    async retryNow(selection, now) {
+      assertOpen();
+      return writer.retryNow(selection, now);
+    },
+
+    async listAttempts(filter: AttemptFilter = {}) {
+      const page = attemptsPage(filter);
+      const rows = db.prepare(page.sql).all(...page.params) as AttemptRow[];
+      return toPage(rows, page.limit, toAttemptRecord);
+    },
+
+    async sinkNames() {
+      return (db.prepare(READ_SQL.sinkNames).all() as { name: string }[]).map((r) => r.name);
+    },
+
+    async sinkSecret(sink, generate) {
+      assertOpen();
+      const row = db.prepare(READ_SQL.sinkSecret).get(sink) as { secret: string } | undefined;
+      return row?.secret ?? writer.sinkSecret(sink, generate());
     },
 
     async pendingDeliveries(sink, limit) {

@@ -14,7 +14,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.js';
 import { yieldToAcks } from './yield-to-acks.js';
 import { createProjector } from './project-records.js';
-import type { ReplaySelection, Settlement } from '../store.js';
+import type { AttemptLog, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 import type {
   Claim,
   WriterMessage,
@@ -23,6 +23,7 @@ import type {
   WriterResult,
   WriterStart,
 } from './writer-protocol.js';
+
 import { dueHeads } from '../rows.js';
 import type { LeasedDeliveryRow, PendingDeliveryRow } from '../rows.js';
 import { InboxReader, listSegments } from '../inbox/index.js';
@@ -62,6 +63,19 @@ const pendingWindow = db.prepare<[string, number], LeasedDeliveryRow>(
 );
 // By primary key: the lease is written into the row's own page, no index changes.
 const lease = db.prepare('UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?');
+const logAttempt = db.prepare(
+  `INSERT INTO delivery_attempts (delivery_id, event_id, sink, started_at, duration_ms, result, http_status, error,
+     response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const insertAnswer = db.prepare(
+  'INSERT INTO event_answers (event_id, status, body, answered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+);
+const insertSinkSecret = db.prepare(
+  'INSERT INTO sink_secrets (sink, secret, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+);
+const sinkSecretOf = db.prepare<[string], { secret: string }>(
+  'SELECT secret FROM sink_secrets WHERE sink = ?',
+);
 const beat = db.prepare(
   'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 );
@@ -78,8 +92,23 @@ if (endLeases && sinks.length > 0) {
   db.transaction(() => sinks.forEach((sink) => endLeasesOf.run(sink.name))).immediate();
 }
 
+function logOf(deliveryId: number, a: AttemptLog): unknown[] {
+  return [
+    deliveryId,
+    a.eventId,
+    a.sink,
+    a.startedAt,
+    a.durationMs,
+    a.result,
+    a.httpStatus,
+    a.error,
+    a.responseExcerpt,
+  ];
+}
+
 function settle(settlements: Settlement[]): null {
   for (const s of settlements) {
+    if (s.attempt) logAttempt.run(...logOf(s.deliveryId, s.attempt));
     if (s.outcome === 'delivered') markDelivered.run(s.at, s.deliveryId);
     else if (s.outcome === 'retry') markRetry.run(s.nextAttemptAt, s.error, s.deliveryId);
     else if (s.outcome === 'dead') markDead.run(s.at, s.error, s.deliveryId);
@@ -116,6 +145,17 @@ function replay(selection: ReplaySelection, at: number): number {
   return db.prepare(sql).run(at, ...params).changes;
 }
 
+/** Makes the selected pending deliveries due at `at`, keeping their attempts; returns how many. */
+function retryNow(selection: RetrySelection, at: number): number {
+  const one = selection.deliveryId === undefined ? '' : ' AND id = ?';
+  const params = selection.deliveryId === undefined ? [] : [selection.deliveryId];
+  return db
+    .prepare(
+      `UPDATE deliveries SET next_attempt_at = ? WHERE sink = ? AND status = 'pending' AND next_attempt_at > ?${one}`,
+    )
+    .run(at, selection.sink, at, ...params).changes;
+}
+
 type Write = Exclude<WriterRequest, { type: 'close' | 'project' }>;
 
 function apply(write: Write): WriterResult {
@@ -129,6 +169,14 @@ function apply(write: Write): WriterResult {
       return replay(write.selection, write.at);
     case 'claim':
       return claim(write.claim);
+    case 'retryNow':
+      return retryNow(write.selection, write.at);
+    case 'answer':
+      insertAnswer.run(write.eventId, write.status, write.body, write.at);
+      return null;
+    case 'sinkSecret':
+      insertSinkSecret.run(write.sink, write.secret, write.at);
+      return sinkSecretOf.get(write.sink)?.secret ?? write.secret;
   }
 }
 

@@ -3,7 +3,7 @@ import { startThread } from './start-thread.js';
 import type { Claim, WriterMessage, WriterRequest, WriterResult, WriterStart } from './writer-protocol.js';
 import type { Projected } from './project-records.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { ReplaySelection, Settlement } from '../store.js';
+import type { ReplaySelection, RetrySelection, Settlement } from '../store.js';
 
 type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -52,6 +52,19 @@ export class WriterClient {
     return this.send({ type: 'replay', selection, at: Date.now() }) as Promise<number>;
   }
 
+  retryNow(selection: RetrySelection, at: number): Promise<number> {
+    return this.send({ type: 'retryNow', selection, at }) as Promise<number>;
+  }
+
+  async answer(eventId: number, status: number, body: string): Promise<void> {
+    await this.send({ type: 'answer', eventId, status, body, at: Date.now() });
+  }
+
+  /** The stored secret of `sink`, `secret` if it had none. */
+  sinkSecret(sink: string, secret: string): Promise<string> {
+    return this.send({ type: 'sinkSecret', sink, secret, at: Date.now() }) as Promise<string>;
+  }
+
   /** Asks for a projection now rather than at the next interval (nothing to wait for: progress is reported). */
   projectNow(): void {
     this.post({ id: 0, type: 'project' });
@@ -61,6 +74,7 @@ export class WriterClient {
    * Commits everything sent so far, projects what is durable (for up to 10 s), then ends the thread. A thread that
    * dies meanwhile has already failed what it held; what the inbox holds is projected at the next start.
    */
+
   async close(): Promise<void> {
     this.closing = true;
     if (!this.worker) return;

@@ -1,6 +1,6 @@
 import type { RecordResult } from '../../protocol/index.js';
 import type { PendingDeliveryRow } from '../rows.js';
-import type { OutboxSink, ReplaySelection, Settlement } from '../store.js';
+import type { OutboxSink, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 import type { Projected } from './project-records.js';
 
 /** What the writer thread is started with. */
@@ -24,6 +24,9 @@ export type WriterRequest =
   | { id: number; type: 'claim'; claim: Claim }
   /** Project what is durable now, without waiting for the interval. */
   | { id: number; type: 'project' }
+  | { id: number; type: 'retryNow'; selection: RetrySelection; at: number }
+  | { id: number; type: 'answer'; eventId: number; status: number; body: string; at: number }
+  | { id: number; type: 'sinkSecret'; sink: string; secret: string; at: number }
   | { id: number; type: 'close' };
 
 /** What `claimDeliveries` asks of the writer (see `Outbox.claimDeliveries`). */
@@ -36,7 +39,7 @@ export interface Claim {
   window: number;
 }
 
-export type WriterResult = RecordResult | number | null | PendingDeliveryRow[];
+export type WriterResult = RecordResult | number | string | null | PendingDeliveryRow[];
 
 export type WriterReply =
   { id: number; ok: true; result: WriterResult } | { id: number; ok: false; error: string };
