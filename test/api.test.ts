@@ -28,8 +28,9 @@ before(async () => {
 });
 after(() => service.close());
 
+/** A read that sees every callback acknowledged before it (`consistent=true`). */
 async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${service.url}${path}`);
+  const response = await fetch(`${service.url}${path}${path.includes('?') ? '&' : '?'}consistent=true`);
   return { status: response.status, body: (await response.json()) as T };
 }
 

@@ -83,7 +83,7 @@ describe('the dashboard, in a real browser', () => {
     const dead = async () =>
       (
         (await (
-          await fetch(`${service.url}/api/v1/deliveries?status=dead`)
+          await fetch(`${service.url}/api/v1/deliveries?consistent=true&status=dead`)
         ).json()) as ListPage<DeliveryRecord>
       ).items;
     assert.ok(await waitFor(async () => (await dead()).length === 1), 'dead-lettered');

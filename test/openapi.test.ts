@@ -46,7 +46,10 @@ async function call(
   path: string,
   method = 'GET',
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${service.url}${path}`, { method });
+  // Every read waits for what was acknowledged before it (`consistent`, a parameter of every route).
+  const response = await fetch(`${service.url}${path}${path.includes('?') ? '&' : '?'}consistent=true`, {
+    method,
+  });
   const body = (await response.json()) as unknown;
   check(template, method, response.status, body);
   return { status: response.status, body };

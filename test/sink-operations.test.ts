@@ -57,7 +57,11 @@ function serviceWith(name: string, sink: Record<string, unknown>, logger = captu
 }
 
 const deliveries = async (url: string, status: string) =>
-  ((await (await fetch(`${url}/api/v1/deliveries?status=${status}`)).json()) as Page<DeliveryRecord>).items;
+  (
+    (await (
+      await fetch(`${url}/api/v1/deliveries?consistent=true&status=${status}`)
+    ).json()) as Page<DeliveryRecord>
+  ).items;
 
 describe('sink operations', () => {
   it('logs one line for a dead letter: sink, event id, attempts, last error', async () => {

@@ -43,6 +43,11 @@ const event = {
   receivedAt: time,
   idempotencyKey: string,
   warnings: { type: 'array', items: string },
+  invalid: {
+    type: 'boolean',
+    description: "well formed but not of OpenIM's Go types: kept, with its fieldErrors",
+  },
+  fieldErrors: { type: 'array', items: closed({ field: string, reason: string }) },
   rawBody: { ...string, description: 'the body exactly as received, trailing newline included' },
   payload: { description: 'the body parsed' },
 };
@@ -110,7 +115,13 @@ export const SCHEMAS = {
   CommandList: closed({
     items: {
       type: 'array',
-      items: closed({ callbackCommand: string, count: integer, firstSeenAt: time, lastSeenAt: time }),
+      items: closed({
+        callbackCommand: string,
+        count: integer,
+        invalid: integer,
+        firstSeenAt: time,
+        lastSeenAt: time,
+      }),
     },
   }),
   MinuteCounts: closed({
@@ -146,10 +157,12 @@ export const SCHEMAS = {
   Health: closed({ status: { const: 'ok' } }),
   Readiness: {
     type: 'object',
-    description: 'ready, degraded (PostgreSQL unreachable: callbacks go to the spool) or unavailable (503)',
+    description:
+      'ready; degraded (PostgreSQL unreachable: callbacks go to the spool; or reads trail the acknowledged callbacks by more than maxProjectionLagSeconds); unavailable (503)',
     properties: {
       status: { enum: ['ready', 'degraded', 'unavailable'] },
       spoolDepth: integer,
+      projectionLag: closed({ events: integer, seconds: { type: 'number' } }),
       reason: string,
     },
     required: ['status'],
