@@ -856,7 +856,10 @@ describe('store', () => {
   describe('PostgreSQL: several instances, migrations, durability', () => {
     it('records an exact redelivery once when two instances get it at the same time', async () => {
       const url = await postgres.createDatabase('instances_redelivery');
-      const [one, two] = [openStore(url, { sinks: SINKS }), openStore(url, { sinks: SINKS })];
+      const [one, two] = [
+        consistently(openStore(url, { sinks: SINKS })),
+        consistently(openStore(url, { sinks: SINKS })),
+      ];
       try {
         const callbacks = Array.from({ length: 40 }, (_, i) =>
           accepted(singleChatBody(`m${i % 8}`, 'peer'), { operationID: `op-${i % 8}`, receivedAt: T0 + i }),
@@ -865,8 +868,9 @@ describe('store', () => {
         const results = await Promise.all(
           callbacks.flatMap((c, i) => (i % 2 ? [two, one] : [one, two]).map((store) => store.record(c))),
         );
+        // Each instance knows its own copies as one at once; the other instance's copy is one at projection.
         const originals = results.filter((r) => !r.duplicate);
-        assert.equal(originals.length, 8);
+        assert.ok(originals.length >= 8 && originals.length <= 16, `${originals.length} originals`);
         for (const store of [one, two]) {
           assert.equal((await store.listEvents()).items.length, 8);
           assert.equal((await store.listDeliveries({ sink: 'all' })).items.length, 8);
@@ -888,7 +892,7 @@ describe('store', () => {
 
     it('loses no conversation update when two instances upsert the same rows at once', async () => {
       const url = await postgres.createDatabase('instances_upsert');
-      const [one, two] = [openStore(url), openStore(url)];
+      const [one, two] = [consistently(openStore(url)), consistently(openStore(url))];
       try {
         const callbacks = Array.from({ length: 200 }, (_, i) =>
           accepted(singleChatBody(`owner${i % 4}`, 'peer'), { operationID: `u${i}`, receivedAt: T0 + i }),
@@ -984,6 +988,8 @@ describe('store', () => {
           ),
         );
         assert.equal(new Set(results.map((r) => r.eventId)).size, 200);
+        // One statement appended them to the inbox; the projection moved them in one transaction.
+        await store.caughtUp();
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {

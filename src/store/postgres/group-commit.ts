@@ -1,24 +1,20 @@
 import type pg from 'pg';
-import type { AcceptedCallback, RecordResult } from '../../protocol/index.js';
-import type { OutboxSink } from '../store.js';
-import { recordBatch } from './record-batch.js';
+import type { AcceptedCallback } from '../../protocol/index.js';
 
 type Waiting = {
   callback: AcceptedCallback;
-  resolve: (result: RecordResult) => void;
+  resolve: (id: number) => void;
   reject: (error: Error) => void;
 };
 
-/** Largest batch of one transaction: bounds its statements and the time its row locks are held. */
+/** Largest batch of one statement: bounds its size. */
 const MAX_BATCH = 1000;
-/** Deadlock and serialization failures (two instances' batches crossing) are retried this many times. */
-const MAX_ATTEMPTS = 5;
-const RETRYABLE = new Set(['40P01', '40001']);
 
 /**
- * Group commit for PostgreSQL: the callbacks that arrive in one turn of the event loop, or while the previous commit
- * runs, go into one transaction, and each `record` resolves after that COMMIT returned (with `synchronous_commit = on`:
- * the WAL is on disk). Under load batches grow by themselves; at rest each callback commits alone, at once.
+ * Group commit into the inbox table: the callbacks that arrive in one turn of the event loop, or while the previous
+ * statement runs, go in one INSERT (one round trip, committed by itself with `synchronous_commit = on`: the WAL is on
+ * disk when it returns), and each resolves with its row's id. Nothing random-ordered is written: the inbox has its
+ * primary key only (ids only increase). Under load batches grow by themselves; at rest a callback commits alone.
  */
 export class GroupCommit {
   private queue: Waiting[] = [];
@@ -28,11 +24,11 @@ export class GroupCommit {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly sinks: readonly OutboxSink[],
     private readonly ready: () => Promise<void>,
   ) {}
 
-  record(callback: AcceptedCallback): Promise<RecordResult> {
+  /** Resolves with the callback's inbox id (its event id) once committed. */
+  append(callback: AcceptedCallback): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ callback, resolve, reject });
       if (this.running || this.scheduled) return; // the running loop takes it after its commit
@@ -53,10 +49,7 @@ export class GroupCommit {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.commitOrIsolate(batch);
-      }
+      while (this.queue.length > 0) await this.commitOrIsolate(this.queue.splice(0, MAX_BATCH));
     } finally {
       this.running = undefined;
     }
@@ -65,11 +58,11 @@ export class GroupCommit {
   /** Commits the batch; if it fails for a reason other than the connection, finds the one callback at fault. */
   private async commitOrIsolate(batch: Waiting[]): Promise<void> {
     try {
-      const results = await this.commit(batch.map((w) => w.callback));
+      const ids = await this.insert(batch.map((w) => w.callback));
       batch.forEach((w, i) => {
-        const result = results[i];
-        if (result) w.resolve(result);
-        else w.reject(new Error('no result for a recorded callback'));
+        const id = ids[i];
+        if (id === undefined) w.reject(new Error('no id for an appended callback'));
+        else w.resolve(id);
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -84,24 +77,28 @@ export class GroupCommit {
     }
   }
 
-  private async commit(callbacks: AcceptedCallback[]): Promise<RecordResult[]> {
+  private async insert(callbacks: AcceptedCallback[]): Promise<number[]> {
     await this.ready();
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const results = await recordBatch(client, callbacks, this.sinks);
-        await client.query('COMMIT');
-        return results;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        const code = (error as { code?: unknown }).code;
-        if (attempt < MAX_ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    }
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO inbox (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+       SELECT command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[], $8::text[])
+         WITH ORDINALITY AS t (command, kind, operation_id, received_at, idempotency_key, body, warnings,
+           field_errors, ord)
+       ORDER BY ord
+       RETURNING id`,
+      [
+        callbacks.map((c) => c.command),
+        callbacks.map((c) => c.kind),
+        callbacks.map((c) => c.operationID),
+        callbacks.map((c) => c.receivedAt),
+        callbacks.map((c) => c.idempotencyKey),
+        callbacks.map((c) => Buffer.from(c.rawBody.buffer, c.rawBody.byteOffset, c.rawBody.byteLength)),
+        callbacks.map((c) => (c.warnings.length > 0 ? JSON.stringify(c.warnings) : null)),
+        callbacks.map((c) => (c.fieldErrors.length > 0 ? JSON.stringify(c.fieldErrors) : null)),
+      ],
+    );
+    // RETURNING follows the insertion order, which ORDER BY ord made the callbacks' order; ids only increase.
+    return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
   }
 }

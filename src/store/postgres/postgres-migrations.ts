@@ -130,4 +130,25 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE TABLE sink_secrets (sink text PRIMARY KEY, secret text NOT NULL, created_at bigint NOT NULL);
     `,
   },
+  {
+    version: 6,
+    name: 'inbox: callbacks are acknowledged once in it, and projected into the tables above off the ack path',
+    sql: `
+      -- One row per acknowledged callback, appended by one statement per batch; the projection (one instance at a
+      -- time, under an advisory lock) moves rows into events, conversations, command_stats and deliveries and
+      -- deletes them in the same transaction. Its ids are the events' ids: they continue after those already there.
+      CREATE TABLE inbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        command text NOT NULL,
+        kind text NOT NULL,
+        operation_id text NOT NULL,
+        received_at bigint NOT NULL,
+        idempotency_key text NOT NULL,
+        body bytea NOT NULL,
+        warnings text,
+        field_errors text
+      );
+      SELECT setval(pg_get_serial_sequence('inbox', 'id'), coalesce((SELECT max(id) FROM events), 0) + 1, false);
+    `,
+  },
 ];

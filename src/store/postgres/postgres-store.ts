@@ -8,7 +8,10 @@ import type {
   StoreOptions,
 } from '../store.js';
 import { READ_SQL } from '../read-sql.js';
+import type { AcceptedCallback } from '../../protocol/index.js';
 import { GroupCommit } from './group-commit.js';
+import { startPostgresProjector } from './project-inbox.js';
+import { RecentKeys } from '../inbox/index.js';
 import { migratePostgres } from './migrate-postgres.js';
 import { numberedParams } from './numbered-params.js';
 import { openPool } from './open-pool.js';
@@ -26,7 +29,9 @@ import {
 /**
  * The backend for several instances on one PostgreSQL database (`postgres://user:password@host/db`). Opening is
  * synchronous like the SQLite store's: it connects and migrates in the background, and every method waits for that
- * (a failure is reported by the calls, and the next call tries again). Records are group-committed (group-commit.ts).
+ * (a failure is reported by the calls, and the next call tries again). A callback is acknowledged once it is in the
+ * inbox table (one statement per group of callbacks, group-commit.ts); every instance's projector moves the inbox into
+ * the tables off the ack path, one instance at a time (project-inbox.ts).
  *
  * @example
  * const store = openPostgresStore('postgres://hooks@127.0.0.1/hooks', { sinks: [{ name: 'app', commands: null }] });
@@ -46,7 +51,24 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
       },
     ));
   ready().catch(() => undefined); // start now; the calls see the outcome
-  const writer = new GroupCommit(pool, options.sinks ?? [], ready);
+  const records = options.records ?? true;
+  const writer = new GroupCommit(pool, ready);
+  const recent = new RecentKeys(100_000, 100_000);
+  const listeners: (() => void)[] = [];
+  const projector = records
+    ? startPostgresProjector({
+        pool,
+        sinks: options.sinks ?? [],
+        ready,
+        projected: () => listeners.forEach((listener) => listener()),
+        failed: (error) =>
+          options.onProjectionError?.(error instanceof Error ? error.message : String(error)),
+      })
+    : undefined;
+  /** Appends in flight, by idempotency key. */
+  const appending = new Map<string, Promise<number>>();
+  /** The highest inbox id this instance acknowledged. */
+  let acked = 0;
   let closed = false;
 
   function assertOpen(): void {
@@ -58,24 +80,72 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     return (await pool.query<Row>(numberedParams(sql), params)).rows;
   }
 
-  const listeners: (() => void)[] = [];
+  /** An earlier event or inbox row of the same key: OpenIM's redelivery of it (any instance may have it). */
+  async function original(callback: AcceptedCallback, id: number): Promise<number | undefined> {
+    const [row] = await select<{ id: string }>(
+      `SELECT id FROM events WHERE operation_id = ? AND idempotency_key = ? AND id <> ?
+       UNION ALL SELECT id FROM inbox WHERE operation_id = ? AND idempotency_key = ? AND id < ?
+       ORDER BY id LIMIT 1`,
+      [callback.operationID, callback.idempotencyKey, id, callback.operationID, callback.idempotencyKey, id],
+    );
+    return row ? Number(row.id) : undefined;
+  }
+
+  /** Resolves once no inbox row this instance acknowledged (or any before it) is left; rejects after `ms`. */
+  async function ownAcksProjected(ms: number, target = acked): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const [left] = await select<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE id <= ?', [target]);
+      if (Number(left?.n ?? 0) === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`the projection did not reach the inbox within ${ms / 1000} s`);
+      projector?.wake();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 
   return {
-    async record(callback) {
+    async record(callback, recordOptions = {}) {
       assertOpen();
-      const result = await writer.record(callback);
-      if (!result.duplicate) for (const listener of listeners) listener();
-      return result;
+      if (!records) throw new Error('this store was opened to read (records: false): it records nothing');
+      const key = callback.idempotencyKey;
+      // A redelivery of one this instance is appending: it is acknowledged when the original is committed.
+      const inFlight = appending.get(key); // read before any await: the next callers must find this one's
+      const earlier = recent.get(key) ?? (inFlight ? await inFlight.catch(() => undefined) : undefined);
+      if (earlier !== undefined) return { eventId: earlier, duplicate: true };
+      const append = writer.append(callback);
+      appending.set(key, append);
+      let id: number;
+      try {
+        id = await append;
+      } finally {
+        if (appending.get(key) === append) appending.delete(key);
+      }
+      acked = Math.max(acked, id);
+      recent.add(key, id, 0);
+      const originalId = recordOptions.exactDuplicate ? await original(callback, id) : undefined;
+      return originalId === undefined
+        ? { eventId: id, duplicate: false }
+        : { eventId: originalId, duplicate: true };
     },
 
-    // Each record is projected in its own commit here: nothing trails.
+    /** Everything acknowledged before the call, by any instance (committed inbox rows), is projected. */
     async caughtUp() {
       assertOpen();
       await writer.flushed();
+      const [row] = await select<{ max: string | null }>('SELECT max(id) AS max FROM inbox');
+      await ownAcksProjected(30_000, Math.max(acked, Number(row?.max ?? 0)));
     },
 
     async projectionLag() {
-      return { events: 0, seconds: 0 };
+      const [row] = await select<{ n: string; oldest: string | null }>(
+        'SELECT count(*) AS n, min(received_at) AS oldest FROM inbox',
+      );
+      const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+      return {
+        events: Number(row?.n ?? 0),
+        seconds: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1000,
+      };
     },
 
     onProjected(listener) {
@@ -244,6 +314,9 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
       if (closed) return;
       closed = true;
       await writer.flushed();
+      // What this instance acknowledged is projected before it goes, for a while (any instance projects the rest).
+      if (projector && acked > 0) await ownAcksProjected(10_000).catch(() => undefined);
+      await projector?.stop();
       await pool.end();
     },
   };

@@ -17,22 +17,31 @@ const keyOf = (callback: AcceptedCallback) => `${callback.operationID}\u0000${ca
  * Writes a batch of callbacks inside the caller's transaction, with one multi-row statement per table: the event log
  * (exact redeliveries, in this batch or already committed by any instance, resolve to the original), command stats,
  * outbox rows and conversations (aggregated per conversation first, since one statement may not update a row twice;
- * rows are locked in key order so that concurrent batches of several instances do not deadlock on them).
+ * new rows take ids in arrival order). One projector at a time runs it (project-inbox.ts), so no two batches race
+ * for the same rows.
  */
 export async function recordBatch(
   client: pg.ClientBase,
   callbacks: readonly AcceptedCallback[],
   sinks: readonly OutboxSink[],
+  /** The events' ids (the inbox's), one per callback; without, new ones from the inbox's sequence (one numbering). */
+  ids?: readonly number[],
 ): Promise<RecordResult[]> {
-  const firsts = new Map<string, AcceptedCallback>();
-  for (const callback of callbacks) if (!firsts.has(keyOf(callback))) firsts.set(keyOf(callback), callback);
-  const unique = [...firsts.values()];
+  const firsts = new Map<string, { callback: AcceptedCallback; id: number | null }>();
+  callbacks.forEach((callback, i) => {
+    if (!firsts.has(keyOf(callback))) firsts.set(keyOf(callback), { callback, id: ids?.[i] ?? null });
+  });
+  const unique = [...firsts.values()].map(({ callback }) => callback);
 
   const inserted = await client.query<{ id: number; operation_id: string; idempotency_key: string }>(
-    `INSERT INTO events (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
-     SELECT command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[], $8::text[])
-       WITH ORDINALITY AS t (command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors, ord)
+    `INSERT INTO events (id, command, kind, operation_id, received_at, idempotency_key, body, warnings, field_errors)
+     OVERRIDING SYSTEM VALUE
+     SELECT coalesce(id, nextval(pg_get_serial_sequence('inbox', 'id'))), command, kind, operation_id, received_at,
+       idempotency_key, body, warnings, field_errors
+     FROM unnest($9::bigint[], $1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[],
+       $8::text[])
+       WITH ORDINALITY AS t (id, command, kind, operation_id, received_at, idempotency_key, body, warnings,
+         field_errors, ord)
      ORDER BY ord
      ON CONFLICT (operation_id, idempotency_key) DO NOTHING
      RETURNING id, operation_id, idempotency_key`,
@@ -45,6 +54,7 @@ export async function recordBatch(
       unique.map((c) => Buffer.from(c.rawBody.buffer, c.rawBody.byteOffset, c.rawBody.byteLength)),
       unique.map((c) => (c.warnings.length > 0 ? JSON.stringify(c.warnings) : null)),
       unique.map((c) => (c.fieldErrors.length > 0 ? JSON.stringify(c.fieldErrors) : null)),
+      [...firsts.values()].map(({ id }) => id),
     ],
   );
   const newIds = new Map(
@@ -181,7 +191,7 @@ async function upsertConversations(client: pg.ClientBase, fresh: Fresh[]): Promi
     });
   }
   if (byKey.size === 0) return;
-  const rows = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const rows = [...byKey.values()];
   const column = <T>(pick: (row: ConversationUpsert) => T) => rows.map(pick);
   await client.query(
     `INSERT INTO conversations (owner_user_id, conversation_id, conversation_type, user_id, group_id, recv_msg_opt,
