@@ -36,10 +36,14 @@ const receiverArgs = (database: string, ...more: string[]) => [
 const isReady = async (serviceUrl: string) => (await readiness(serviceUrl))?.body.status === 'ready';
 
 /** How many events PostgreSQL holds per operationID starting with `prefix`. */
+/** The events of acknowledged callbacks, once the projection emptied the inbox (it trails the acknowledgements). */
 async function eventCounts(database: string, prefix: string): Promise<Map<string, number>> {
   const client = new pg.Client({ connectionString: database });
   await client.connect();
   try {
+    const inboxEmpty = async () =>
+      (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox')).rows[0]?.n === 0;
+    assert.ok(await waitFor(inboxEmpty, 60_000), 'the projection empties the inbox');
     const { rows } = await client.query<{ operation_id: string; n: number }>(
       'SELECT operation_id, count(*)::int AS n FROM events WHERE operation_id LIKE $1 GROUP BY operation_id',
       [`${prefix}%`],
