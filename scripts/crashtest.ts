@@ -1,8 +1,9 @@
 /**
  * `npm run crashtest`: the built service (real SQLite file in a temp dir, an HTTP sink through the outbox relay)
  * takes ≥ 1,000 callbacks/s while it is SIGKILLed at random moments (CRASH_KILLS, default 25) and restarted. At the
- * end every callback that got a 200 must be stored exactly once, pass `PRAGMA integrity_check`, and have reached
- * the sink. Prints sent, acked, stored, missing, duplicated; exits 1 if anything is missing or duplicated.
+ * end every callback that got a 200 must be stored exactly once, pass `PRAGMA integrity_check`, have reached the
+ * sink, and be projected exactly once (its command count, its outbox row, its conversation row seen once). Prints
+ * sent, acked, stored, missing, duplicated and the projections' counts; exits 1 if anything is missing or doubled.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -183,7 +184,22 @@ for (const row of db
 const pendingDeliveries = (
   db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status <> 'delivered'").get() as { n: number }
 ).n;
+// The projections, each counted once per event whatever the kills interrupted (see src/store/sqlite/project-records.ts).
+const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+const eventsTotal = one('SELECT COUNT(*) AS n FROM events');
+const projections = {
+  commandCount: one('SELECT COALESCE(SUM(count), 0) AS n FROM command_stats'),
+  deliveries: WITH_SINK ? one('SELECT COUNT(*) AS n FROM deliveries') : eventsTotal,
+  // Each callback is a new owner: one conversation row per event, seen once.
+  conversations: one("SELECT COUNT(*) AS n FROM conversations WHERE owner_user_id LIKE 'crash-owner-%'"),
+  conversationsSeenTwice: one('SELECT COUNT(*) AS n FROM conversations WHERE times_seen <> 1'),
+};
 db.close();
+const projectedOnce =
+  projections.commandCount === eventsTotal &&
+  projections.deliveries === eventsTotal &&
+  projections.conversations === eventsTotal &&
+  projections.conversationsSeenTwice === 0;
 
 const missing = [...acked].filter((op) => !counts.has(op));
 const duplicated = [...counts.values()].filter((n) => n > 1).length;
@@ -203,6 +219,8 @@ const report = {
   notDeliveredToSink: notDelivered.length,
   sinkDuplicates: [...delivered.values()].filter((n) => n > 1).length,
   pendingDeliveries,
+  events: eventsTotal,
+  ...projections,
   // Callbacks acknowledged per second while the service was up (between a restart and the next kill).
   ackedPerSecondWhileUp: Math.round(ackedWhileUp / (upMs / 1000)),
   medianSentPerSecond: sortedRates[Math.floor(sortedRates.length / 2)] ?? 0,
@@ -210,7 +228,7 @@ const report = {
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 rmSync(dir, { recursive: true, force: true });
-if (missing.length > 0 || duplicated > 0 || integrity !== 'ok' || notDelivered.length > 0) {
+if (missing.length > 0 || duplicated > 0 || integrity !== 'ok' || notDelivered.length > 0 || !projectedOnce) {
   process.stderr.write(`crashtest FAILED: missing ${missing.slice(0, 5).join(',')} …\n`);
   process.exitCode = 1;
 }

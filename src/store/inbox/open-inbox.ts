@@ -5,7 +5,7 @@ import { encodeInboxRecord } from './inbox-record.js';
 import { segmentPath, syncFolder } from './inbox-segments.js';
 import { lockFolder } from './lock-folder.js';
 import { recoverInbox } from './recover-inbox.js';
-import { prepareSpare, removeSpare, renameFile, zeroFilledFile } from './segment-spare.js';
+import { leftSpare, prepareSpare, removeSpare, renameFile, zeroFilledFile } from './segment-spare.js';
 import type { Spare } from './segment-spare.js';
 
 export interface InboxOptions {
@@ -108,7 +108,7 @@ class Appender implements Inbox {
     private readonly release: () => void,
   ) {
     this.segmentBytes = options.segmentBytes ?? 64 << 20;
-    removeSpare(dir);
+    this.spare = leftSpare(dir);
     const end = recoverInbox(dir);
     this.position = end.offset;
     if (end.segment) {

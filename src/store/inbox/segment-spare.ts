@@ -1,4 +1,4 @@
-import { close, fdatasync, open, rename, rmSync, write } from 'node:fs';
+import { close, existsSync, fdatasync, open, rename, rmSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 
 /** The next segment while it is zero-filled: `done` once it is on disk and may be renamed into place. */
@@ -9,7 +9,9 @@ export interface Spare {
   readonly ready: Promise<void>;
 }
 
-const SPARE = 'spare.tmp';
+/** A spare being zero-filled, and one that is complete (zero-filled and flushed before it was renamed). */
+const FILLING = 'spare.tmp';
+const READY = 'spare.ready';
 const CHUNK_BYTES = 1 << 20;
 /** Flushed every so many bytes, so that the disk never has a long flush queued in front of an acknowledgement's. */
 const FLUSH_EVERY_BYTES = 4 << 20;
@@ -42,23 +44,37 @@ export async function zeroFilledFile(path: string, bytes: number): Promise<void>
  * the next segment then grows as it is written.
  */
 export function prepareSpare(dir: string, bytes: number): Spare {
-  const path = join(dir, SPARE);
+  const path = join(dir, READY);
   const spare: { path: string; bytes: number; done: boolean; ready: Promise<void> } = {
     path,
     bytes,
     done: false,
     ready: Promise.resolve(),
   };
-  spare.ready = zeroFilledFile(path, bytes).then(
-    () => void (spare.done = true),
-    () => removeSpare(dir),
-  );
+  const filling = join(dir, FILLING);
+  spare.ready = zeroFilledFile(filling, bytes)
+    .then(() => renameFile(filling, path))
+    .then(
+      () => void (spare.done = true),
+      () => removeSpare(dir),
+    );
   return spare;
 }
 
-/** A spare left by an earlier run (complete or not) is not trusted: it is made again when needed. */
+/**
+ * The complete spare an earlier run left, if any: a restart (a crash, say) reuses it rather than zero-fill another
+ * next to a busy log. One still being filled is not trusted and goes.
+ */
+export function leftSpare(dir: string): Spare | undefined {
+  rmSync(join(dir, FILLING), { force: true });
+  const path = join(dir, READY);
+  if (!existsSync(path)) return undefined;
+  return { path, bytes: statSync(path).size, done: true, ready: Promise.resolve() };
+}
+
+/** Removes the spare being filled (a complete one stays for the next run). */
 export function removeSpare(dir: string): void {
-  rmSync(join(dir, SPARE), { force: true });
+  rmSync(join(dir, FILLING), { force: true });
 }
 
 export const renameFile = (from: string, to: string) =>
