@@ -75,9 +75,13 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
       },
     },
   );
+  // With sinks, a callback waits for its projection before it can be delivered: the writer is told at once (one
+  // message per turn at most) instead of finding it at its next look.
+  const hasSinks = (options.sinks ?? []).length > 0;
   inbox?.onDurable((lastSeq, firstReceivedAt) => {
     Atomics.store(durableView, 0, BigInt(lastSeq));
     progress.durable(lastSeq, firstReceivedAt);
+    if (hasSinks) writer.projectNow();
   });
   const checkpointer = startThread('sqlite-checkpointer', { path, intervalMs: 500 });
   let closed = false;

@@ -186,9 +186,10 @@ const PROJECTION_BATCH_BYTES = 16 << 20;
 /**
  * How often the projection looks for new records when it is not behind. Waiting a little makes batches of many
  * records, and a batch costs far less per record than one record alone: hot pages (the tails of the tables and of
- * their ordered indexes, the B-tree roots) are written once per transaction.
+ * their ordered indexes, the B-tree roots) are written once per transaction. With sinks, what waits here waits for
+ * its delivery too, so the wait is shorter.
  */
-const PROJECTION_INTERVAL_MS = 40;
+const PROJECTION_INTERVAL_MS = sinks.length > 0 ? 10 : 40;
 
 const project = projection ? createProjector(db, sinks) : undefined;
 const durable = projection ? new BigInt64Array(projection.durable) : undefined;
