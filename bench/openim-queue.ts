@@ -6,7 +6,7 @@
  * fdatasync, bench/durable-floor.ts), openim-hooks with its default settings on SQLite, and on PostgreSQL with one
  * and with three receivers (three OpenIM processes, a queue each, the rate split between them).
  * The servers (receivers, PostgreSQL) run on CPU 1, the load on CPU 0.
- *   BENCH_RATES         offered callbacks/s per step (default 1000,2000,3000,4000,5000,6000,8000)
+ *   BENCH_RATES         offered callbacks/s per step (default 500,1000,1500,2000,2500,3000,4000,5000,6000,8000)
  *   BENCH_STEP_SECONDS  seconds per step, after a 1 s warm-up at the same rate (default 6)
  *   BENCH_TARGETS       subset of: ceiling, floor, sqlite, postgres-1, postgres-3
  */
@@ -24,7 +24,7 @@ import type { PostgresServer } from '../test/helpers/postgres.js';
 import { freePort, stopProcess, waitForHttp } from './lib/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const rates = (process.env['BENCH_RATES'] ?? '1000,2000,3000,4000,5000,6000,8000').split(',').map(Number);
+const rates = (process.env['BENCH_RATES'] ?? '500,1000,1500,2000,2500,3000,4000,5000,6000,8000').split(',').map(Number);
 const stepSeconds = Number(process.env['BENCH_STEP_SECONDS'] ?? 6);
 const chosen = process.env['BENCH_TARGETS']?.split(',');
 const SERVER_CPU = '1';
