@@ -5,6 +5,7 @@ import {
   compareGoStrings,
   conversationWarnings,
   ERROR_CODES,
+  errorResponse,
   findCommand,
   groupChatConversationId,
   isBlocking,
@@ -104,5 +105,10 @@ describe('response package', () => {
     const codes = Object.values(ERROR_CODES).map((e) => e.errCode);
     assert.equal(new Set(codes).size, codes.length);
     assert.ok(codes.every((code) => code >= 29001 && code <= 29099));
+  });
+
+  it('answers every registered error with a package that lets OpenIM go on', () => {
+    for (const { errCode, errMsg } of Object.values(ERROR_CODES))
+      assert.equal(isBlocking(errorResponse(errCode, errMsg)), false, `${errCode} must not block`);
   });
 });

@@ -202,6 +202,29 @@ function postChunked(url: string, size: number): Promise<{ status: number; body:
   });
 }
 
+describe('an unexpected failure inside the service', () => {
+  it('is answered with the registry package (500, errCode 29017, nextCode 0), and the service goes on', async () => {
+    const failing = await startService(
+      { ...DEFAULT_CONFIG, port: 0, database: join(dir, 'failing.db'), logLevel: 'silent' },
+      { answer: () => Promise.reject(new Error('a bug')) },
+    );
+    try {
+      const answer = await postLikeOpenIM(`${failing.callbackUrl}/${SEED_COMMAND}`, SEED_BODY);
+      assert.equal(answer.status, 500);
+      assert.deepEqual(JSON.parse(answer.body), {
+        actionCode: 0,
+        errCode: ERROR_CODES.INTERNAL_ERROR.errCode,
+        errMsg: ERROR_CODES.INTERNAL_ERROR.errMsg,
+        errDlt: '',
+        nextCode: 0,
+      });
+      assert.equal((await fetch(`${failing.url}/healthz`)).status, 200);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
 describe('query API', () => {
   it('pages with a cursor until nextCursor is null', async () => {
     for (let i = 0; i < 5; i++) {
