@@ -39,10 +39,7 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyR
  * Collects a request body, giving up as soon as it grows past `limit` bytes, so that an oversized or endless
  * (chunked) body never sits in memory. Works on node:http requests and Web streams alike (both are async iterable).
  */
-export async function readLimitedBody(
-  source: AsyncIterable<Uint8Array>,
-  limit: number,
-): Promise<BodyRead> {
+export async function readLimitedBody(source: AsyncIterable<Uint8Array>, limit: number): Promise<BodyRead> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of source) {
