@@ -1,7 +1,7 @@
 /**
  * `npm run bench:openim`: what OpenIM feels. Our emitter's `openim` mode is OpenIM's after-callback queue (2 workers,
- * 100 slots, a push blocks up to 3 s and then the callback is dropped: see src/emitter/create-after-queue.ts); it
- * offers unique single-chat after-callbacks at stepped rates to each target, and counts what OpenIM would drop and
+ * 100 slots, a push blocks up to 3 s and then the callback is dropped: see src/emitter/modes/create-after-queue.ts);
+ * it offers unique single-chat after-callbacks at stepped rates to each target, and counts what OpenIM would drop and
  * how long its callers were held. Targets, in one run: the ceiling (parse + answer), the durable floor (append +
  * fdatasync, bench/durable-floor.ts), openim-hooks with its default settings on SQLite, and on PostgreSQL with one
  * and with three receivers (three OpenIM processes, a queue each, the rate split between them).
@@ -24,7 +24,9 @@ import type { PostgresServer } from '../test/helpers/postgres.js';
 import { freePort, stopProcess, waitForHttp } from './lib/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const rates = (process.env['BENCH_RATES'] ?? '500,1000,1500,2000,2500,3000,4000,5000,6000,8000').split(',').map(Number);
+const rates = (process.env['BENCH_RATES'] ?? '500,1000,1500,2000,2500,3000,4000,5000,6000,8000')
+  .split(',')
+  .map(Number);
 const stepSeconds = Number(process.env['BENCH_STEP_SECONDS'] ?? 6);
 const chosen = process.env['BENCH_TARGETS']?.split(',');
 const SERVER_CPU = '1';

@@ -17,7 +17,7 @@ import {
   stopsOperation,
 } from '../emitter/index.js';
 import type {
-  AfterDeliveryFactory,
+  AfterModeFactory,
   CallbackOutcome,
   Emitter,
   SimulationResult,
@@ -220,11 +220,11 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Reliable mode's delivery (the store and the relay); the SQLite driver is loaded only when asked for. */
-async function reliable(queueFile: string, workers?: number): Promise<AfterDeliveryFactory> {
+/** Reliable mode (the store and the relay); the SQLite driver is loaded only when asked for. */
+async function reliable(queueFile: string, workers?: number): Promise<AfterModeFactory> {
   await mkdir(dirname(queueFile), { recursive: true });
-  const { reliableDelivery } = await import('../emitter/reliable/index.js');
-  return reliableDelivery({ file: queueFile, ...(workers !== undefined ? { workers } : {}) });
+  const { reliableMode } = await import('../emitter/reliable/index.js');
+  return reliableMode({ file: queueFile, ...(workers !== undefined ? { workers } : {}) });
 }
 
 /** The outcome of every step, after-callbacks once delivered (or their reason for not being sent). */
@@ -291,7 +291,7 @@ async function runTrigger(
     config,
     fixOpenimBugs: options.fixOpenimBugs,
     ...signing(options.bodyHmacSecret),
-    ...(options.mode === 'reliable' ? { delivery: await reliable(options.queueFile) } : {}),
+    ...(options.mode === 'reliable' ? { afterMode: await reliable(options.queueFile) } : {}),
   });
   try {
     const result = (SIMULATIONS as readonly string[]).includes(what)
@@ -342,7 +342,7 @@ async function runLoadCommand(options: LoadCliOptions, output: EmitterCommandsOu
     durationSeconds: options.duration,
     connections: options.connections,
     ...(options.mode === 'reliable'
-      ? { delivery: await reliable(options.queueFile, options.connections) }
+      ? { afterMode: await reliable(options.queueFile, options.connections) }
       : {}),
     ...signing(options.bodyHmacSecret),
     command: command as NonNullable<LoadOptions['command']>,

@@ -1,6 +1,6 @@
-import type { CallbackErrorKind } from './callback-error-kind.js';
-import type { CallbackOutcome } from './callback-outcome.js';
-import type { WebhooksConfig } from './webhooks-config.js';
+import type { CallbackErrorKind } from '../wire/callback-error-kind.js';
+import type { CallbackOutcome } from '../wire/callback-outcome.js';
+import type { WebhooksConfig } from './config/webhooks-config.js';
 
 /**
  * What became of a before-callback: not sent because its key is disabled, or sent and judged. `proceed` says

@@ -1,4 +1,4 @@
-import type { ConversationType } from '../protocol/index.js';
+import type { ConversationType } from '../../protocol/index.js';
 
 export interface ConversationPayloadInput {
   readonly ownerUserId: string;

@@ -1,4 +1,4 @@
-import type { BeforeCall } from './emitter-types.js';
+import type { BeforeCall } from '../emitter-types.js';
 
 /**
  * Whether the operation aborts after this before-callback. In openim mode any failure does, rejection, timeout and

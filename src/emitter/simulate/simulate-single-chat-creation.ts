@@ -1,11 +1,11 @@
-import { CONVERSATION_TYPES, singleChatConversationId } from '../protocol/index.js';
-import { applyOverrides } from './apply-overrides.js';
+import { CONVERSATION_TYPES, singleChatConversationId } from '../../protocol/index.js';
+import { applyOverrides } from '../apply-overrides.js';
 import { conversationPayload } from './conversation-payload.js';
-import type { Emitter } from './emitter-types.js';
+import type { Emitter } from '../emitter-types.js';
 import { issueAfter } from './issue-after.js';
 import { issueBefore } from './issue-before.js';
-import { newOperationId } from './new-operation-id.js';
-import { overridesOf } from './overrides-of.js';
+import { newOperationId } from '../../wire/new-operation-id.js';
+import { overridesOf } from '../overrides-of.js';
 import type { PairInput, SimulationResult, SimulationStep } from './simulation-types.js';
 import { stopsOperation } from './stops-operation.js';
 

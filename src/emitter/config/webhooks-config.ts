@@ -1,4 +1,4 @@
-import type { CommandInfo } from '../protocol/index.js';
+import type { CommandInfo } from '../../protocol/index.js';
 
 /** A key under OpenIM's `config/webhooks.yml`, such as `beforeCreateSingleChatConversations`. */
 export type ConfigKey = CommandInfo['configKey'];
