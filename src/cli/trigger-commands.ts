@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { COMMANDS, describeFieldErrors, findCommand, validateRequest } from '../protocol/index.js';
 import { signBody } from '../receiver/index.js';
+import { resolveSetting } from '../service/index.js';
 import {
   createEmitter,
   exampleRequest,
@@ -207,11 +208,16 @@ function listCommands(output: EmitterCommandsOutput): void {
   }
 }
 
-/** The receiver's body binding (`x-openim-hooks-signature`), signed afresh for every attempt. */
+/**
+ * The receiver's body binding (`x-openim-hooks-signature`), signed afresh for every attempt. The secrets resolve
+ * like the service's `bodyHmacSecrets` (the flag, else `OPENIM_HOOKS_BODY_HMAC_SECRETS`), so a secret need not
+ * appear in the process list.
+ */
 function signing(given: readonly string[]): { attemptHeaders?: (body: Buffer) => readonly string[] } {
-  // Same variable as the service's, so a secret need not appear in the process list.
-  const fromEnv = (process.env['OPENIM_HOOKS_BODY_HMAC_SECRETS'] ?? '').split(',').map((s) => s.trim());
-  const secrets = given.length > 0 ? given : fromEnv.filter((s) => s !== '');
+  const secrets = resolveSetting('bodyHmacSecrets', {
+    flag: given.length > 0 ? [...given] : undefined,
+    env: process.env,
+  });
   if (secrets.length === 0) return {};
   return { attemptHeaders: (body) => Object.entries(signBody(secrets, body)).flat() };
 }
