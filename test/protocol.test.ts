@@ -59,7 +59,7 @@ describe('field validation', () => {
     assert.deepEqual(validateRequest(SEED_COMMAND, JSON.parse(SEED_BODY) as Record<string, unknown>), []);
   });
 
-  it('names every failing field', () => {
+  it('names every failing field, with its kind', () => {
     const body: Record<string, unknown> = {
       ...(JSON.parse(SEED_BODY) as Record<string, unknown>),
       conversationType: 2,
@@ -70,15 +70,15 @@ describe('field validation', () => {
       ex: null,
     };
     delete body['userId'];
-    const fields = validateRequest(SEED_COMMAND, body).map((e) => e.field);
+    const fields = validateRequest(SEED_COMMAND, body).map((e) => [e.field, e.kind]);
     assert.deepEqual(fields, [
-      'conversationType',
-      'userId',
-      'recvMsgOpt',
-      'isPinned',
-      'burnDuration',
-      'groupAtType',
-      'ex',
+      ['conversationType', 'undocumented'],
+      ['userId', 'missing'],
+      ['recvMsgOpt', 'type'],
+      ['isPinned', 'type'],
+      ['burnDuration', 'range'],
+      ['groupAtType', 'type'],
+      ['ex', 'type'],
     ]);
   });
 });

@@ -18,3 +18,4 @@ export * from './simulate/simulate-group-chat-creation.js';
 export * from './simulate/stops-operation.js';
 export * from './example-request.js';
 export * from './set-request-field.js';
+export * from './unsendable-fields.js';
