@@ -39,7 +39,7 @@ export interface EmitterStats {
 export interface Emitter {
   readonly config: WebhooksConfig;
   readonly mode: 'openim' | 'reliable';
-  /** Send B to the second before-callback of a single chat instead of A again (PROTOCOL.md §2 step 5). */
+  /** Send B to the second before-callback of a single chat instead of A again (docs/protocol.md §2). */
   readonly fixOpenimBugs: boolean;
   /** A before-callback: sent now, the caller waits for its judgement. */
   callBefore(

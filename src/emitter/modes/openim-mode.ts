@@ -5,7 +5,7 @@ import type { AfterQueueOptions } from './create-after-queue.js';
 
 /**
  * OpenIM's after-callback mode (the default): the in-memory queue of 2 workers and 100 slots, a push blocks up to 3 s and
- * then drops, one attempt, no retry, lost on restart (PROTOCOL.md §1.7). Drops are counted.
+ * then drops, one attempt, no retry, lost on restart (docs/protocol.md §1.7). Drops are counted.
  *
  * @example
  * createEmitter({ config, afterMode: openimMode({ workers: 2, slots: 100, pushWaitMs: 3000 }) });

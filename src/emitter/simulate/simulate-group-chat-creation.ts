@@ -15,7 +15,7 @@ const AFTER = 'callbackAfterCreateGroupChatConversationsCommand';
 /**
  * A group's conversations being created (first message, direct join, accepted invitation or application): one
  * before and one after per call whatever the number of members, `sg_` id, conversationType 3, `groupId` set and
- * `ownerUserId` always "" (PROTOCOL.md §2). No member list goes over the wire.
+ * `ownerUserId` always "" (docs/protocol.md §2). No member list goes over the wire.
  *
  * @example
  * await simulateGroupChatCreation(emitter, { groupID: '3171489208' });

@@ -14,7 +14,7 @@ const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
 
 /**
  * The first message of a notification chat (session type 4): one before and one after, owner = the receiver,
- * userId = the sender (the notification account), `sn_` id, conversationType 4 (PROTOCOL.md §2).
+ * userId = the sender (the notification account), `sn_` id, conversationType 4 (docs/protocol.md §2).
  *
  * @example
  * await simulateNotificationChatCreation(emitter, { sendID: 'notice-bot', recvID: 'bob' });

@@ -13,10 +13,10 @@ const BEFORE = 'callbackBeforeCreateSingleChatConversationsCommand';
 const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
 
 /**
- * The conversation callbacks of the first message of a single chat, in OpenIM's exact sequence (PROTOCOL.md §2):
- * before(A), after(A), before(A again) — OpenIM passes the sender's conversation twice and loses the second
- * answer's overrides; with `fixOpenimBugs` it is before(B) and its overrides apply to B — then after(B). B is a copy
- * of A (overrides included) with owner and peer swapped. A failed before-callback stops the sequence where OpenIM
+ * The conversation callbacks of the first message of a single chat, in OpenIM's exact sequence
+ * (docs/protocol.md §2): before(A), after(A), before(A again) — OpenIM passes the sender's conversation twice and
+ * loses the second answer's overrides; with `fixOpenimBugs` it is before(B) and its overrides apply to B — then
+ * after(B). B is a copy of A (overrides included) with owner and peer swapped. A failed before-callback stops the sequence where OpenIM
  * stops it.
  *
  * @example
