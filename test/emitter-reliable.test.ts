@@ -169,7 +169,9 @@ describe('reliable mode', () => {
     try {
       const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g6' }, 'op-r6'));
       assert.equal(outcome.errorKind, 'timeout');
-      assert.ok(outcome.durationMs >= 900 && outcome.durationMs < 1400, `${outcome.durationMs} ms`);
+      // The attempt was bounded by this key's 1 s, not the default 5 s or Go's 15 s (how long it took is a bench's
+      // business, not a pass/fail test's).
+      assert.equal(outcome.errorMessage, 'timeout after 1000 ms');
     } finally {
       await emitter.close();
       await server.close();
