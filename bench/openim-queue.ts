@@ -1,7 +1,7 @@
 /**
  * `npm run bench:openim`: what OpenIM feels. Our emitter's `openim` mode is OpenIM's after-callback queue (2 workers,
- * 100 slots, a push blocks up to 3 s and then the callback is dropped: see src/emitter/create-after-queue.ts); it
- * offers unique single-chat after-callbacks at stepped rates to each target, and counts what OpenIM would drop and
+ * 100 slots, a push blocks up to 3 s and then the callback is dropped: see src/emitter/modes/create-after-queue.ts);
+ * it offers unique single-chat after-callbacks at stepped rates to each target, and counts what OpenIM would drop and
  * how long its callers were held. Targets, in one run: the ceiling (parse + answer), the durable floor (append +
  * fdatasync, bench/durable-floor.ts), openim-hooks with its default settings on SQLite, and on PostgreSQL with one
  * and with three receivers (three OpenIM processes, a queue each, the rate split between them).

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reject } from '../src/receiver/index.js';
@@ -7,7 +6,7 @@ import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
 import type { EventRecord, Page } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
-import { postLikeOpenIM } from './helpers/openim-client.js';
+import { postLikeOpenIM, sendRequest } from './helpers/openim-client.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -35,22 +34,13 @@ async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
 }
 
 /** A request with headers fetch would not let us set (Host) or that a browser adds (Origin, Sec-Fetch-Site). */
-function sendWith(
+async function sendWith(
   method: string,
   path: string,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: { errCode: number } }> {
-  return new Promise((resolve, rejectRequest) => {
-    const req = request(`${service.url}${path}`, { method, headers }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { errCode: number } }),
-      );
-    });
-    req.on('error', rejectRequest);
-    req.end();
-  });
+  const answer = await sendRequest(`${service.url}${path}`, { method, headers });
+  return { status: answer.status, body: JSON.parse(answer.body) as { errCode: number } };
 }
 
 /** Reads Server-Sent Events until `count` `callback` messages came (bounded by the test's timeout). */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ERROR_CODES, isBlocking } from '../src/protocol/index.js';
@@ -10,7 +9,7 @@ import type { AuthOptions, RawRequest, ReceiverOptions, SignatureAlgorithm } fro
 import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from '../src/emitter/index.js';
 import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY } from './fixtures/seed.js';
-import { postLikeOpenIM } from './helpers/openim-client.js';
+import { postLikeOpenIM, sendRequest } from './helpers/openim-client.js';
 import { runCli, startServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -422,15 +421,8 @@ describe('the service', () => {
       logLevel: 'silent',
     });
     try {
-      const get = (headers: Record<string, string>) =>
-        new Promise<number>((resolve, reject) => {
-          const req = httpRequest(`${service.url}/api/v1/commands?consistent=true`, { headers }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
-          req.on('error', reject);
-          req.end();
-        });
+      const get = async (headers: Record<string, string>) =>
+        (await sendRequest(`${service.url}/api/v1/commands?consistent=true`, { headers })).status;
       const port = new URL(service.url).port;
       assert.equal(await get({}), 200);
       assert.equal(await get({ host: `localhost:${port}` }), 200);

@@ -81,7 +81,8 @@ describe('openim-hooks serve, as a process', () => {
 
     // SIGTERM while 200 callbacks are in flight: the ones answered must all be there.
     const inFlight = Array.from({ length: 200 }, (_, i) => send(i));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Stop once the first answers are out, with the rest still in flight.
+    assert.ok(await waitFor(() => acked.length > 0, 10_000), 'the service answers');
     await service.stop('SIGTERM');
     await Promise.all(inFlight);
     assert.equal(service.child.exitCode, 0);

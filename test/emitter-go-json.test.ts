@@ -5,6 +5,7 @@ import { commandSpec, encodeGoJson, goJsonString, goString, struct } from '../sr
 import type { GoType, StructType } from '../src/protocol/index.js';
 import { GO_SKIP_REASON, goMinorVersion, runGo } from './emitter-go.js';
 import { TRICKY } from './helpers/go-samples.js';
+import { SEED_BODY } from './fixtures/seed.js';
 
 /** The request package example of the seed page (a copy of shared/seed, so tests need nothing outside the repo). */
 function seedExample(): Record<string, unknown> {
@@ -16,17 +17,11 @@ function seedExample(): Record<string, unknown> {
 
 const SINGLE_CHAT_FIELDS = commandSpec('callbackAfterCreateSingleChatConversationsCommand').request;
 
-const SEED_BYTES =
-  '{"callbackCommand":"callbackAfterCreateSingleChatConversationsCommand","ownerUserId":"123228123",' +
-  '"conversationId":"si_123228123_622925731","conversationType":1,"userId":"622925731","recvMsgOpt":0,' +
-  '"isPinned":false,"isPrivateChat":false,"burnDuration":0,"groupAtType":0,"attachedInfo":"",' +
-  '"ex":"Extra conversation data"}\n';
-
 describe('encodeGoJson: golden bytes', () => {
   test('the seed example, in OpenIM field order whatever the key order given', () => {
     const seed = seedExample();
     const shuffled = Object.fromEntries(Object.entries(seed).reverse());
-    assert.equal(encodeGoJson(shuffled, SINGLE_CHAT_FIELDS), SEED_BYTES);
+    assert.equal(encodeGoJson(shuffled, SINGLE_CHAT_FIELDS), SEED_BODY);
     assert.equal(encodeGoJson(seed, SINGLE_CHAT_FIELDS), `${JSON.stringify(seed)}\n`);
   });
 

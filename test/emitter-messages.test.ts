@@ -33,7 +33,7 @@ describe('message callbacks: ?key= and the filters OpenIM applies', () => {
     );
   });
 
-  test("a query in url swallows the command, then Go re-encodes it sorted (PROTOCOL.md §1.1's pitfall)", () => {
+  test("a query in url swallows the command, then Go re-encodes it sorted (docs/protocol.md §1.1's pitfall)", () => {
     assert.equal(
       messageKeyTarget(`http://h/cb?token=x/${SINGLE}`, SINGLE, '{"sendID":"a","recvID":"b"}'),
       `http://h/cb?key=${key('a', 'b', '')}&token=x%2F${SINGLE}`,

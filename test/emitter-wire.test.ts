@@ -14,27 +14,13 @@ import {
 import type { CallbackOutcome } from '../src/emitter/index.js';
 import { SUCCESS, answer, closedPort, startRawServer, startServer } from './emitter-servers.js';
 import type { TestServer } from './emitter-servers.js';
+import { SEED_PAYLOAD } from './fixtures/seed.js';
 
 const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
-const SEED_PAYLOAD = {
-  callbackCommand: AFTER,
-  ownerUserId: '123228123',
-  conversationId: 'si_123228123_622925731',
-  conversationType: 1,
-  userId: '622925731',
-  recvMsgOpt: 0,
-  isPinned: false,
-  isPrivateChat: false,
-  burnDuration: 0,
-  groupAtType: 0,
-  attachedInfo: '',
-  ex: 'Extra conversation data',
-};
-
 function send(
   url: string,
   timeoutMs = 5000,
-  payload: Record<string, unknown> = SEED_PAYLOAD,
+  payload: Readonly<Record<string, unknown>> = SEED_PAYLOAD,
 ): Promise<CallbackOutcome> {
   return sendCallback({ url, command: AFTER, payload, operationID: 'op-1', timeoutMs });
 }

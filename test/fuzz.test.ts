@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -10,6 +9,7 @@ import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { SEED_BODY } from './fixtures/seed.js';
 import { checkAnswer, fuzzReceiver, requestArb } from './helpers/fuzz-requests.js';
+import { sendRequest } from './helpers/openim-client.js';
 import { tempDir } from './helpers/temp-dir.js';
 import { consistently } from './helpers/consistent-store.js';
 
@@ -144,23 +144,11 @@ describe('the whole handler (fuzz, fixed seed)', () => {
     try {
       const requests = fc.sample(requestArb, { seed: SEED + 1, numRuns: 300 });
       for (const request of requests) {
-        const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const req = httpRequest(
-            `${service.url}${request.url}`,
-            {
-              method: request.method,
-              headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
-            },
-            (res) => {
-              let body = '';
-              res.setEncoding('utf8');
-              res.on('data', (chunk: string) => (body += chunk));
-              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-            },
-          );
-          req.on('error', reject);
-          req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
-          req.end(request.body);
+        const answer = await sendRequest(`${service.url}${request.url}`, {
+          method: request.method,
+          headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
+          body: request.body,
+          timeoutMs: 5000,
         });
         if (new URL(request.url, 'http://x').pathname.startsWith('/api/')) continue;
         checkAnswer(answer);

@@ -5,6 +5,7 @@ import {
   compareGoStrings,
   conversationWarnings,
   ERROR_CODES,
+  errorResponse,
   findCommand,
   groupChatConversationId,
   isBlocking,
@@ -58,7 +59,7 @@ describe('field validation', () => {
     assert.deepEqual(validateRequest(SEED_COMMAND, JSON.parse(SEED_BODY) as Record<string, unknown>), []);
   });
 
-  it('names every failing field', () => {
+  it('names every failing field, with its kind', () => {
     const body: Record<string, unknown> = {
       ...(JSON.parse(SEED_BODY) as Record<string, unknown>),
       conversationType: 2,
@@ -69,15 +70,15 @@ describe('field validation', () => {
       ex: null,
     };
     delete body['userId'];
-    const fields = validateRequest(SEED_COMMAND, body).map((e) => e.field);
+    const fields = validateRequest(SEED_COMMAND, body).map((e) => [e.field, e.kind]);
     assert.deepEqual(fields, [
-      'conversationType',
-      'userId',
-      'recvMsgOpt',
-      'isPinned',
-      'burnDuration',
-      'groupAtType',
-      'ex',
+      ['conversationType', 'undocumented'],
+      ['userId', 'missing'],
+      ['recvMsgOpt', 'type'],
+      ['isPinned', 'type'],
+      ['burnDuration', 'range'],
+      ['groupAtType', 'type'],
+      ['ex', 'type'],
     ]);
   });
 });
@@ -104,5 +105,10 @@ describe('response package', () => {
     const codes = Object.values(ERROR_CODES).map((e) => e.errCode);
     assert.equal(new Set(codes).size, codes.length);
     assert.ok(codes.every((code) => code >= 29001 && code <= 29099));
+  });
+
+  it('answers every registered error with a package that lets OpenIM go on', () => {
+    for (const { errCode, errMsg } of Object.values(ERROR_CODES))
+      assert.equal(isBlocking(errorResponse(errCode, errMsg)), false, `${errCode} must not block`);
   });
 });

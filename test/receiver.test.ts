@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ERROR_CODES, isBlocking } from '../src/protocol/index.js';
 import type { ErrorName, Recorder } from '../src/protocol/index.js';
-import { continueWith, createReceiver, reject, toFetchHandler } from '../src/receiver/index.js';
-import type { RawRequest } from '../src/receiver/index.js';
+import {
+  continueWith,
+  createReceiver,
+  receiveCallback,
+  reject,
+  toFetchHandler,
+} from '../src/receiver/index.js';
+import type { AdapterRequest, RawRequest } from '../src/receiver/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, groupChatBody, singleChatBody } from './fixtures/seed.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -206,6 +212,58 @@ describe('receiver core: before-callbacks', () => {
     const response = await createReceiver({ recorder: broken }).handle(rawRequest(SEED_BODY));
     assert.equal(response.status, 503);
     assert.equal(JSON.parse(response.body).errCode, ERROR_CODES.STORAGE_UNAVAILABLE.errCode);
+  });
+});
+
+describe('receiveCallback: an adapter is a request description', () => {
+  /** A framework of our own: the body comes in two chunks; the adapter tells what it was asked to do. */
+  function described(body: string, headers: Record<string, string> = {}) {
+    const asked = { reads: [] as number[], discarded: 0 };
+    const all: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...headers };
+    const request: AdapterRequest = {
+      method: 'POST',
+      url: `/callbackExample/${SEED_COMMAND}`,
+      header: (name) => all[name],
+      async readBody(limit) {
+        asked.reads.push(limit);
+        const bytes = new TextEncoder().encode(body);
+        return bytes.byteLength > limit ? { ok: false, reason: 'too-large' } : { ok: true, body: bytes };
+      },
+      discardBody: () => void asked.discarded++,
+    };
+    return { request, asked };
+  }
+
+  it('answers the seed from readBody(limit), with the receiver limit, and leaves the stream alone', async () => {
+    const { request, asked } = described(singleChatBody('adapter-a', 'peer'), { operationid: 'op-adapter' });
+    const response = await receiveCallback(receiver, request);
+    assert.equal(response.status, 200);
+    assert.equal(response.body, SUCCESS_BODY);
+    assert.deepEqual(asked, { reads: [receiver.maxBodyBytes], discarded: 0 });
+  });
+
+  it('refuses a declared oversized body unread, and a streamed one once it passes the limit; both are discarded', async () => {
+    const small = createReceiver({ recorder: store, maxBodyBytes: 64 });
+    const declared = described(SEED_BODY, { 'content-length': '65' });
+    const unread = await receiveCallback(small, declared.request);
+    assert.equal(unread.status, 413);
+    assert.equal(JSON.parse(unread.body).errCode, ERROR_CODES.BODY_TOO_LARGE.errCode);
+    assert.deepEqual(declared.asked, { reads: [], discarded: 1 });
+    const streamed = described(SEED_BODY);
+    const cut = await receiveCallback(small, streamed.request);
+    assert.equal(cut.status, 413);
+    assert.deepEqual(streamed.asked, { reads: [64], discarded: 1 });
+  });
+
+  it('refuses past the concurrency cap before reading, and discards the body', async () => {
+    const capped = createReceiver({ recorder: store, maxConcurrentRequests: 1 });
+    const held = capped.admit({ header: () => undefined });
+    const { request, asked } = described(SEED_BODY);
+    const refused = await receiveCallback(capped, request);
+    if (held.ok) held.release();
+    assert.equal(refused.status, 503);
+    assert.equal(JSON.parse(refused.body).errCode, ERROR_CODES.OVERLOADED.errCode);
+    assert.deepEqual(asked, { reads: [], discarded: 1 });
   });
 });
 

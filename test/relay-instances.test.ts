@@ -84,6 +84,16 @@ function tally(consumer: WebhookConsumer, acked: Set<string>, prefix: string) {
   return { missing, duplicates };
 }
 
+/**
+ * The relays are idle once the shared outbox holds no pending delivery: every one settled, none leased, so no
+ * attempt is still on its way and no second delivery can follow.
+ */
+async function outboxSettled(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/api/v1/sinks?consistent=true`);
+  const sinks = (await response.json()) as { items: { backlog: number }[] };
+  return sinks.items.length > 0 && sinks.items.every((sink) => sink.backlog === 0);
+}
+
 describe('relays of several instances on one PostgreSQL database', () => {
   after(() => postgres.stop());
 
@@ -96,8 +106,8 @@ describe('relays of several instances on one PostgreSQL database', () => {
       const acked = await sendRoundRobin(() => services.map((s) => s.url), 'rr', 900);
       assert.equal(acked.size, 900);
       await waitFor(() => tally(consumer, acked, 'rr').missing === 0, 30_000);
-      // Let any second delivery arrive before counting them.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Count duplicates once the relays are idle: after that, nothing more can arrive.
+      assert.ok(await waitFor(() => outboxSettled(services[0]?.url ?? ''), 30_000), 'the outbox settles');
       const { missing, duplicates } = tally(consumer, acked, 'rr');
       console.log(`three instances, 900 events: ${missing} missing, ${duplicates} duplicates`);
       assert.equal(missing, 0);
@@ -155,7 +165,7 @@ describe('relays of several instances on one PostgreSQL database', () => {
       // Leases of 3 s: the survivors take the victim's deliveries once they expire.
       await waitFor(() => tally(consumer, acked, 'kill').missing === 0, 60_000);
       await waitFor(async () => (await victimLeases()) === 0, 30_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.ok(await waitFor(() => outboxSettled(services[0]?.url ?? ''), 30_000), 'the outbox settles');
       const { missing, duplicates } = tally(consumer, acked, 'kill');
       console.log(
         `killed 1 of 3 instances, ${acked.size} acknowledged events: ${missing} missing, ${duplicates} duplicates, ` +

@@ -7,7 +7,7 @@ import type { ErrorName } from '../src/protocol/index.js';
 import { DEFAULT_CONFIG, startService } from '../src/service/index.js';
 import type { RunningService } from '../src/service/index.js';
 import type { ConversationRecord, EventRecord, Page } from '../src/store/index.js';
-import { SEED_BODY, SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
+import { SEED_BODY, SEED_COMMAND, SEED_PAYLOAD, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
 import { postLikeOpenIM } from './helpers/openim-client.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -48,22 +48,15 @@ describe('the seed callback, sent as OpenIM sends it', () => {
     assert.equal(answer.body, SUCCESS_BODY);
 
     const list = await getJson<Page<ConversationRecord>>('/api/v1/conversations?ownerUserId=123228123');
+    // The row holds the seed's fields, all but the command, plus what the store adds.
+    const seedRow: Record<string, unknown> = { ...SEED_PAYLOAD };
+    delete seedRow['callbackCommand'];
     assert.equal(list.body.items.length, 1);
     assert.deepEqual(
       { ...list.body.items[0], firstSeenAt: undefined, lastSeenAt: undefined, lastEventId: undefined },
       {
-        ownerUserId: '123228123',
-        conversationId: 'si_123228123_622925731',
-        conversationType: 1,
-        userId: '622925731',
+        ...seedRow,
         groupId: '',
-        recvMsgOpt: 0,
-        isPinned: false,
-        isPrivateChat: false,
-        burnDuration: 0,
-        groupAtType: 0,
-        attachedInfo: '',
-        ex: 'Extra conversation data',
         firstSeenAt: undefined,
         lastSeenAt: undefined,
         timesSeen: 1,
@@ -201,6 +194,29 @@ function postChunked(url: string, size: number): Promise<{ status: number; body:
     pump();
   });
 }
+
+describe('an unexpected failure inside the service', () => {
+  it('is answered with the registry package (500, errCode 29017, nextCode 0), and the service goes on', async () => {
+    const failing = await startService(
+      { ...DEFAULT_CONFIG, port: 0, database: join(dir, 'failing.db'), logLevel: 'silent' },
+      { answer: () => Promise.reject(new Error('a bug')) },
+    );
+    try {
+      const answer = await postLikeOpenIM(`${failing.callbackUrl}/${SEED_COMMAND}`, SEED_BODY);
+      assert.equal(answer.status, 500);
+      assert.deepEqual(JSON.parse(answer.body), {
+        actionCode: 0,
+        errCode: ERROR_CODES.INTERNAL_ERROR.errCode,
+        errMsg: ERROR_CODES.INTERNAL_ERROR.errMsg,
+        errDlt: '',
+        nextCode: 0,
+      });
+      assert.equal((await fetch(`${failing.url}/healthz`)).status, 200);
+    } finally {
+      await failing.close();
+    }
+  });
+});
 
 describe('query API', () => {
   it('pages with a cursor until nextCursor is null', async () => {

@@ -22,7 +22,7 @@ function accepted(owner: string, operationID = `op-${owner}`, receivedAt = T0): 
   };
   const acceptance = acceptCallback(
     { method: 'POST', url: `/callbackExample/${command}`, header: (name) => headers[name], body },
-    { basePath: '/callbackExample', maxBodyBytes: 1 << 20, now: () => receivedAt },
+    { basePath: '/callbackExample', maxBodyBytes: 1 << 20, operationID, now: () => receivedAt },
   );
   if (!acceptance.ok) throw new Error(acceptance.detail);
   return acceptance.callback;

@@ -30,6 +30,18 @@ describe('settings: what the README and the example file say is what the service
       assert.ok(flags.has(setting.flag), `${setting.key}: ${setting.flag}`);
   });
 
+  it('`serve` has exactly the registry flags (and --config), each with its choices and its default in the help', () => {
+    const serve = buildProgram().commands.find((c) => c.name() === 'serve');
+    const byFlag = new Map(serve?.options.map((o) => [o.long, o]));
+    assert.deepEqual([...byFlag.keys()].sort(), ['--config', ...configReference().map((s) => s.flag)].sort());
+    for (const setting of configReference()) {
+      const option = byFlag.get(setting.flag);
+      assert.deepEqual(option?.argChoices, setting.choices, `${setting.flag} offers what the config accepts`);
+      if (setting.default !== 'none')
+        assert.ok(option?.description.includes(`(default ${setting.default})`), setting.flag);
+    }
+  });
+
   it('ships an example config file with every setting and its default, and loading it gives the defaults', () => {
     const path = join(root, 'openim-hooks.example.yaml');
     assert.equal(readFileSync(path, 'utf8'), exampleConfigFile(), 'npm run docs writes it');

@@ -76,6 +76,13 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
     await consumer.stop();
   });
 
+  async function sinkStates(): Promise<Record<string, string>> {
+    const sinks = (await (await fetch(`${service.url}/api/v1/sinks`)).json()) as {
+      items: { name: string; state: string }[];
+    };
+    return Object.fromEntries(sinks.items.map((s) => [s.name, s.state]));
+  }
+
   async function backlogs(): Promise<Record<string, number>> {
     const sinks = (await (await fetch(`${service.url}/api/v1/sinks?consistent=true`)).json()) as {
       items: { name: string; backlog: number }[];
@@ -88,7 +95,14 @@ describe('every event at every sink: HTTP, NATS JetStream, Redis Streams', () =>
     // Both brokers stop mid-run (the Redis one loses its process, not its fsynced AOF) and come back later.
     await Promise.all([nats.stop(), redis.stop('SIGKILL')]);
     assert.equal(await sendUniqueCallbacks(service.url, 'b', 40), 40);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Restart the brokers only once both lanes met the outage (they back off, keeping their events).
+    assert.ok(
+      await waitFor(async () => {
+        const states = await sinkStates();
+        return states['bus'] === 'backing-off' && states['cache'] === 'backing-off';
+      }, 30_000),
+      `both broker lanes back off: ${JSON.stringify(await sinkStates())}`,
+    );
     await Promise.all([nats.restart(), redis.restart()]);
     assert.ok(
       await waitFor(async () => Object.values(await backlogs()).every((n) => n === 0), 30_000),

@@ -48,7 +48,14 @@ describe('HTTP sink through the relay', () => {
     const port = consumer.port;
     await consumer.stop();
     assert.equal(await sendUniqueCallbacks(service.url, 'down', 20), 20);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Start it again once the relay has met it down: an attempt failed.
+    const failedAttempts = async () => {
+      const page = (await (await fetch(`${service.url}/api/v1/attempts?sink=crm&limit=1000`)).json()) as {
+        items: { result: string }[];
+      };
+      return page.items.filter((attempt) => attempt.result === 'failed').length;
+    };
+    assert.ok(await waitFor(async () => (await failedAttempts()) > 0, 15_000), 'an attempt failed');
     await consumer.start(port);
     assert.ok(
       await waitFor(() => consumer.owners('down').size === 20),

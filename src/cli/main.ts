@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { resolveConfig, SIGNATURE_ALGORITHM_SETTINGS, startService } from '../service/index.js';
+import { Command } from 'commander';
+import { resolveConfig, startService } from '../service/index.js';
+import { addSettingFlags } from './serve-options.js';
 import { registerListenCommand } from './listen-command.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { registerReadCommands } from './read-commands.js';
 import { registerEmitterCommands } from './trigger-commands.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** The package's version: package.json sits two levels above this file, in src/ and in dist/ alike. */
 function packageVersion(): string {
@@ -25,76 +22,18 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  program
+  const serve = program
     .command('serve')
     .description('run the receiver: record every callback OpenIM posts, serve the query API')
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--port <port>', 'port to listen on (default 10006)')
-    .option('--base-path <path>', 'path of OpenIM webhooks.yml `url` (default /callbackExample)')
-    .option('--database <path>', 'SQLite file or postgres:// URL (default ./data/openim-hooks.db)')
-    .option(
-      '--spool <path>',
-      'with postgres://: local file for callbacks while PostgreSQL is down (default ./data/openim-hooks-spool.db)',
-    )
-    .option('--config <file>', 'config file (YAML or JSON)')
-    .option('--max-body-bytes <n>', 'largest accepted body (default 1048576)')
-    .option('--before-deadline-ms <ms>', 'deadline of before-callback answers (default 1000)')
-    .addOption(
-      new Option('--before-failure <mode>', 'answer when recording fails').choices(['open', 'closed']),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log level').choices([
-        'trace',
-        'debug',
-        'info',
-        'warn',
-        'error',
-        'silent',
-      ]),
-    )
-    .option(
-      '--path-secrets <list>',
-      'secret path segments, comma-separated (prefer OPENIM_HOOKS_PATH_SECRETS)',
-    )
-    .option('--basic-auth <list>', 'HTTP Basic user:password pairs, comma-separated (prefer the environment)')
-    .option('--allow-ips <list>', 'addresses or CIDR ranges allowed to post callbacks')
-    .option('--trusted-proxies <list>', 'proxies whose X-Forwarded-For is believed')
-    .addOption(
-      new Option('--signature-algorithm <alg>', 'OpenIM commercial signature over the nonce').choices(
-        SIGNATURE_ALGORITHM_SETTINGS,
-      ),
-    )
-    .option('--signature-keys <list>', 'HMAC secrets or PEM public key files, comma-separated')
-    .option('--signature-header <name>', 'signature header (default x-signature)')
-    .option('--nonce-header <name>', 'nonce header (default x-nonce)')
-    .option('--timestamp-header <name>', "header with the nonce's time (default: digits inside the nonce)")
-    .option('--signature-tolerance-seconds <s>', 'freshness window (default 300)')
-    .option('--body-hmac-secrets <list>', 'secrets of the body-binding HMAC of our emitter')
-    .option('--api-tokens <list>', 'bearer tokens of the query API')
-    .option('--allow-unauthenticated', 'listen on a non-loopback address without callback authentication')
-    .option('--headers-timeout-ms <ms>', 'time to receive request headers (default 10000)')
-    .option('--request-timeout-ms <ms>', 'time to receive a whole request (default 30000)')
-    .option('--max-concurrent-requests <n>', 'callbacks in flight at once (default 256)')
-    .option('--rate-limit-per-ip <n>', 'callbacks per second per client address (default 0 = unlimited)')
-    .option('--sink <NAME=URL>', 'forward events to http(s)://, nats:// or redis:// (repeatable)', collect)
-    .option(
-      '--sink-secret <NAME=whsec_...>',
-      'Standard Webhooks signing secret of an HTTP sink (repeatable)',
-      collect,
-    )
-    .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
-    .option('--no-relay', 'record and queue for the sinks, but leave the delivering to another instance')
-    .option('--max-projection-lag-seconds <s>', '/readyz says degraded past this projection lag (default 10)')
-    .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
-      // One flag per sink reads better than a plural; the settings are lists. `--no-relay` makes commander default
-      // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide.
-      const relay = (flags['relay'] as unknown) === false ? 'false' : undefined;
-      const config = resolveConfig({
-        flags: { ...flags, relay, sinks: sink, sinkSecrets: sinkSecret },
-        env: process.env,
-      });
-      stopOnSignals(await startService(config));
+    .option('--config <file>', 'config file (YAML or JSON) holding the settings below');
+  const settingsOf = addSettingFlags(serve);
+  serve.action(async (parsed: Record<string, unknown>) => {
+    const config = resolveConfig({
+      flags: { ...settingsOf(parsed), config: parsed['config'] as string | undefined },
+      env: process.env,
     });
+    stopOnSignals(await startService(config));
+  });
 
   registerReadCommands(program);
 

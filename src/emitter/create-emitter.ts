@@ -1,26 +1,27 @@
 import type { Agent } from 'node:http';
 import { encodeGoJson, findCommand } from '../protocol/index.js';
-import type { AfterDeliveryFactory, AfterJob } from './after-delivery.js';
-import type { CallbackErrorKind } from './callback-error-kind.js';
-import { callbackConfigOf } from './callback-config-of.js';
-import type { CallbackOutcome } from './callback-outcome.js';
-import type { AfterQueueOptions } from './create-after-queue.js';
-import { createGoLikeAgent } from './create-go-like-agent.js';
-import { effectiveTimeoutMs } from './effective-timeout.js';
-import { messageFilterReason } from './message-filter.js';
+import type { AfterModeFactory } from './modes/after-mode.js';
+import type { EncodedCallback } from '../wire/encoded-callback.js';
+import type { CallbackErrorKind } from '../wire/callback-error-kind.js';
+import { callbackConfigOf } from './config/callback-config-of.js';
+import type { CallbackOutcome } from '../wire/callback-outcome.js';
+import type { AfterQueueOptions } from './modes/create-after-queue.js';
+import { createGoLikeAgent } from '../wire/create-go-like-agent.js';
+import { effectiveTimeoutMs } from '../wire/effective-timeout.js';
+import { messageFilterReason } from './config/message-filter.js';
 import type { Emitter } from './emitter-types.js';
-import { openimDelivery } from './openim-delivery.js';
-import { sendEncodedCallback } from './send-encoded-callback.js';
-import type { WebhooksConfig } from './webhooks-config.js';
+import { openimMode } from './modes/openim-mode.js';
+import { sendCallback } from '../wire/send-callback.js';
+import type { WebhooksConfig } from './config/webhooks-config.js';
 
 export interface EmitterOptions {
   readonly config: WebhooksConfig;
   /**
-   * How after-callbacks travel. Default: OpenIM's in-memory queue (`openimDelivery(queue)`), at most once, drops
-   * counted. `reliableDelivery({ file })` from `openim-hooks/emitter/reliable` is durable and retries.
+   * How after-callbacks travel. Default: OpenIM's in-memory queue (`openimMode(queue)`), at most once, drops
+   * counted. `reliableMode({ file })` from `openim-hooks/emitter/reliable` is durable and retries.
    */
-  readonly delivery?: AfterDeliveryFactory;
-  /** OpenIM's queue: 2 workers, 100 slots, 3 s push wait (used when `delivery` is not given). */
+  readonly afterMode?: AfterModeFactory;
+  /** OpenIM's queue: 2 workers, 100 slots, 3 s push wait (used when `afterMode` is not given). */
   readonly queue?: AfterQueueOptions;
   /** Fix OpenIM's known bugs instead of reproducing them (default false: behave exactly like OpenIM). */
   readonly fixOpenimBugs?: boolean;
@@ -63,10 +64,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     return outcome;
   }
 
-  function post(job: AfterJob, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> {
+  function post(job: EncodedCallback, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> {
     const signed = options.attemptHeaders?.(Buffer.from(job.requestBody, 'utf8')) ?? [];
     const headers = [...extraHeaders, ...signed];
-    return sendEncodedCallback({
+    return sendCallback({
       url: config.url,
       ...job,
       agent,
@@ -74,14 +75,14 @@ export function createEmitter(options: EmitterOptions): Emitter {
     }).then(count);
   }
 
-  const delivery = (options.delivery ?? openimDelivery(options.queue))(post, {
+  const afterMode = (options.afterMode ?? openimMode(options.queue))(post, {
     url: config.url,
     timeoutMs: (command) => effectiveTimeoutMs(callbackConfigOf(config, command).timeout),
   });
 
   return {
     config,
-    mode: delivery.mode,
+    mode: afterMode.mode,
     fixOpenimBugs: options.fixOpenimBugs ?? false,
     async callBefore(command, payload, operationID) {
       const settings = callbackConfigOf(config, command);
@@ -102,7 +103,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
         timeoutMs: effectiveTimeoutMs(settings.timeout),
       });
       const failedButContinues =
-        delivery.mode === 'reliable' && outcome.result === 'error' && settings.failedContinue;
+        afterMode.mode === 'reliable' && outcome.result === 'error' && settings.failedContinue;
       return { sent: true, outcome, proceed: outcome.result === 'continue' || failedButContinues };
     },
     async callAfter(command, payload, operationID) {
@@ -117,7 +118,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
         return { queued: false, reason: 'filtered', detail: filter };
       }
       const requestBody = encodeGoJson(payload, findCommand(command)?.request);
-      return delivery.submit({
+      return afterMode.submit({
         command,
         requestBody,
         operationID,
@@ -130,16 +131,16 @@ export function createEmitter(options: EmitterOptions): Emitter {
         continued,
         rejected,
         errors: { ...errors },
-        dropped: delivery.lost(),
+        dropped: afterMode.lost(),
         disabled,
         filtered,
       };
     },
-    drain: () => delivery.drain(),
+    drain: () => afterMode.drain(),
     async close() {
       // openim mode would lose what is queued; reliable mode keeps it on disk for the next run.
-      if (delivery.mode === 'openim') await delivery.drain();
-      await delivery.close();
+      if (afterMode.mode === 'openim') await afterMode.drain();
+      await afterMode.close();
       if (options.agent === undefined) agent.destroy();
     },
   };

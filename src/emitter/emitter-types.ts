@@ -1,6 +1,6 @@
-import type { CallbackErrorKind } from './callback-error-kind.js';
-import type { CallbackOutcome } from './callback-outcome.js';
-import type { WebhooksConfig } from './webhooks-config.js';
+import type { CallbackErrorKind } from '../wire/callback-error-kind.js';
+import type { CallbackOutcome } from '../wire/callback-outcome.js';
+import type { WebhooksConfig } from './config/webhooks-config.js';
 
 /**
  * What became of a before-callback: not sent because its key is disabled, or sent and judged. `proceed` says
@@ -39,7 +39,7 @@ export interface EmitterStats {
 export interface Emitter {
   readonly config: WebhooksConfig;
   readonly mode: 'openim' | 'reliable';
-  /** Send B to the second before-callback of a single chat instead of A again (PROTOCOL.md §2 step 5). */
+  /** Send B to the second before-callback of a single chat instead of A again (docs/protocol.md §2). */
   readonly fixOpenimBugs: boolean;
   /** A before-callback: sent now, the caller waits for its judgement. */
   callBefore(

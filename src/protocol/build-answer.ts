@@ -26,11 +26,19 @@ export function buildAnswerFields(
     if (value === undefined) continue;
     const field = answer?.fields.find((f) => f.name === name);
     if (!field || ignored.includes(name)) {
-      errors.push({ field: name, reason: `OpenIM does not apply it for ${spec.command}` });
+      errors.push({
+        field: name,
+        kind: 'not-applied',
+        reason: `OpenIM does not apply it for ${spec.command}`,
+      });
       continue;
     }
     if (setOnlyIfSent.includes(name) && (request[name] ?? null) === null) {
-      errors.push({ field: name, reason: 'is null in the request: OpenIM would dereference nil' });
+      errors.push({
+        field: name,
+        kind: 'not-applied',
+        reason: 'is null in the request: OpenIM would dereference nil',
+      });
       continue;
     }
     checkValue(field.type, value, name, errors, 'answer');

@@ -1,4 +1,4 @@
-import type { FieldError } from './field-errors.js';
+import type { FieldError, FieldErrorKind } from './field-errors.js';
 import { writtenFields } from './go-types.js';
 import type { GoType, ScalarType, StructType } from './go-types.js';
 
@@ -12,17 +12,20 @@ const RANGES = {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function scalarReason(type: ScalarType, value: unknown): string | undefined {
+type Failure = readonly [FieldErrorKind, string];
+
+function scalarFailure(type: ScalarType, value: unknown): Failure | undefined {
   switch (type.kind) {
     case 'string':
-      return typeof value === 'string' ? undefined : 'must be a string';
+      return typeof value === 'string' ? undefined : ['type', 'must be a string'];
     case 'bool':
-      return typeof value === 'boolean' ? undefined : 'must be a boolean';
+      return typeof value === 'boolean' ? undefined : ['type', 'must be a boolean'];
     default: {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return 'must be an integer';
+      if (typeof value !== 'number' || !Number.isInteger(value)) return ['type', 'must be an integer'];
       const [min, max] = RANGES[type.kind];
-      if (value < min || value > max) return `must be in the ${type.kind} range`;
-      if (type.oneOf && !type.oneOf.includes(value)) return `must be one of ${type.oneOf.join(', ')}`;
+      if (value < min || value > max) return ['range', `must be in the ${type.kind} range`];
+      if (type.oneOf && !type.oneOf.includes(value))
+        return ['undocumented', `must be one of ${type.oneOf.join(', ')}`];
       return undefined;
     }
   }
@@ -57,12 +60,13 @@ export function checkValue(
   errors: FieldError[],
   mode: CheckMode = 'request',
 ): void {
-  const fail = (reason: string) => void errors.push({ field: path, reason });
-  if (value === undefined) return fail('is required');
+  const fail = (reason: string, kind: FieldErrorKind = 'type') =>
+    void errors.push({ field: path, kind, reason });
+  if (value === undefined) return fail('is required', 'missing');
   switch (type.kind) {
     case 'pointer':
       if (value === null && type.mustSet && mode === 'answer')
-        return fail('is required: OpenIM dereferences it');
+        return fail('is required: OpenIM dereferences it', 'missing');
       if (value !== null) checkValue(type.elem, value, path, errors, mode);
       return;
     case 'slice':
@@ -85,8 +89,8 @@ export function checkValue(
       checkStruct(type, value, `${path}.`, errors, mode);
       return;
     default: {
-      const reason = scalarReason(type, value);
-      if (reason) return fail(reason);
+      const failure = scalarFailure(type, value);
+      if (failure) return fail(failure[1], failure[0]);
       if (type.jsonText && mode === 'answer' && !isJsonObjectText(value as string))
         fail('must be a JSON object as text (OpenIM refuses anything else)');
     }

@@ -1,4 +1,4 @@
-/** Conversation (session) types of OpenIM: 1 single chat, 3 group chat, 4 notification chat (PROTOCOL.md §2). */
+/** OpenIM's conversation (session) types: 1 single chat, 3 group chat, 4 notification chat (docs/protocol.md §2). */
 export const CONVERSATION_TYPES = { single: 1, group: 3, notification: 4 } as const;
 export type ConversationType = (typeof CONVERSATION_TYPES)[keyof typeof CONVERSATION_TYPES];
 

@@ -100,6 +100,12 @@ export const ERROR_CODES = {
     errMsg: 'projection behind',
     fix: 'A read with `consistent=true` waited 10 s for the projection to reach what was acknowledged. Callbacks are safe in the inbox; see `/readyz` and `openim_hooks_projection_lag_seconds`.',
   },
+  INTERNAL_ERROR: {
+    errCode: 29017,
+    status: 500,
+    errMsg: 'internal error',
+    fix: 'Something in openim-hooks failed unexpectedly; the log line `request failed` has the stack. OpenIM goes on (nextCode 0). Please report it.',
+  },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -4,7 +4,7 @@ import type { GoType, StructType } from './go-types.js';
 
 /**
  * JSON exactly as Go's `json.NewEncoder(w).Encode(v)` writes it, which is how OpenIMServer writes every callback body
- * (PROTOCOL.md §1.3):
+ * (docs/protocol.md §1.3):
  * - a struct's fields in declaration order, every field present (no `omitempty` anywhere in OpenIM's callback
  *   structs): give the struct's type; a missing field is written as its zero value (`""`, `0`, `false`, `null` for
  *   pointers, slices and maps); the fields of an embedded nil pointer are all left out; unknown fields are dropped;

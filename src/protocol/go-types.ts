@@ -1,8 +1,8 @@
 /**
  * Go's types as data, each carrying the TypeScript type of its JSON (a phantom `__ts`), so that one declaration per
  * callback gives its TS type, its runtime validation, its Go encoding and its documentation. Only the shapes
- * OpenIM's callback structs use: Go's JSON of them is described in PROTOCOL.md §1.3 of the project notes and
- * summarised at each constructor.
+ * OpenIM's callback structs use: Go's JSON of them is described in docs/protocol.md §1.3 and summarised at each
+ * constructor.
  */
 
 interface Typed<T, I = T> {

@@ -16,7 +16,7 @@ export function continueResponse(fields: Readonly<Record<string, unknown>> = {})
 }
 
 export interface Rejection {
-  /** Non-zero: OpenIM maps errCode 0 to gRPC OK, so a zero code would lose the rejection (PROTOCOL.md §1.5). */
+  /** Non-zero: OpenIM maps errCode 0 to gRPC OK, so a zero code loses the rejection (docs/protocol.md §1.5). */
   errCode: number;
   errMsg?: string;
   errDlt?: string;

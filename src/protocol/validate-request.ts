@@ -8,7 +8,7 @@ import type { FieldError } from './field-errors.js';
  *
  * @example
  * validateRequest('callbackAfterQuitGroupCommand', { callbackCommand: 'callbackAfterQuitGroupCommand', groupID: 1 });
- * // [{ field: 'groupID', reason: 'must be a string' }, { field: 'userID', reason: 'is required' }]
+ * // [{ field: 'groupID', kind: 'type', reason: 'must be a string' }, { field: 'userID', kind: 'missing', … }]
  */
 export function validateRequest(command: string, body: Readonly<Record<string, unknown>>): FieldError[] {
   const info = findCommand(command);

@@ -18,6 +18,8 @@ export type Acceptance =
 export interface AcceptOptions {
   readonly basePath: string;
   readonly maxBodyBytes: number;
+  /** The `operationid` header, read once by the receiver. */
+  readonly operationID: string;
   readonly now: () => number;
 }
 
@@ -27,7 +29,7 @@ export interface AcceptOptions {
  * struct: a body that fails them is still accepted (to be recorded as invalid), with its field errors.
  */
 export function acceptCallback(request: RawRequest, options: AcceptOptions): Acceptance {
-  const operationID = request.header('operationid') ?? '';
+  const { operationID } = options;
   const refuse = (error: ErrorName, detail: string, command?: string): Acceptance => ({
     ok: false,
     error,

@@ -67,9 +67,16 @@ export interface Receiver {
   readonly maxBodyBytes: number;
   /** True when some authentication is configured. */
   readonly authenticates: boolean;
-  /** Concurrency cap and rate limit, checked before the body is read; call `release()` after answering. */
+  /**
+   * Concurrency cap and rate limit, checked before the body is read; call `release()` after answering. Adapters do
+   * not call it: `receiveCallback` does, around `handle`.
+   */
   admit(request: Pick<RawRequest, 'header' | 'remoteAddress'>): Admitted;
-  /** From one raw request to its answer. Never throws: every outcome is a JSON response package. */
+  /**
+   * From one request whose body is in hand (or null: it was too large) to its answer: authenticate, accept, record,
+   * let a handler decide. Never throws: every outcome is a JSON response package. Adapters reach it through
+   * `receiveCallback`, which reads the body; tests and in-process callers may call it directly.
+   */
   handle(request: RawRequest): Promise<RawResponse>;
 }
 
@@ -87,8 +94,8 @@ class StageError extends Error {
 const STAGE_ERRORS: Record<Stage, ErrorName> = { record: 'STORAGE_UNAVAILABLE', handler: 'HANDLER_FAILED' };
 
 /**
- * The framework-agnostic core: validate, record durably, let a handler decide, answer. Adapters for node:http and
- * Web `Request` feed it raw bytes.
+ * The framework-agnostic core: validate, record durably, let a handler decide, answer. Adapters describe a request
+ * (its head and a `readBody(limit)`) to `receiveCallback`, which admits it, reads it and hands it to `handle`.
  *
  * @example
  * const receiver = createReceiver({ recorder: store, handlers: {
@@ -202,15 +209,17 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   }
 
   async function handle(request: RawRequest): Promise<RawResponse> {
+    const operationID = request.header('operationid') ?? '';
     let url = request.url;
     if (authenticator.configured) {
       const auth = authenticator.authenticate(request);
-      if (!auth.ok) return refusal('UNAUTHORIZED', auth.detail, request.header('operationid') ?? '');
+      if (!auth.ok) return refusal('UNAUTHORIZED', auth.detail, operationID);
       url = auth.url;
     }
     const acceptance = acceptCallback(url === request.url ? request : { ...request, url }, {
       basePath,
       maxBodyBytes,
+      operationID,
       now,
     });
     if (!acceptance.ok) {

@@ -16,6 +16,8 @@ export { toNodeListener, handleNodeRequest, writeRawResponse } from './node-adap
 export type { AdapterOptions } from './node-adapter.js';
 export { toFetchHandler } from './web-adapter.js';
 export type { Outcome, RawRequest, RawResponse } from './raw-exchange.js';
+export { receiveCallback } from './receive-callback.js';
+export type { BodyRead, AdapterRequest } from './adapter-request.js';
 export { normaliseBasePath, routeCallback } from './route-callback.js';
 export { keepRawBody, toExpressMiddleware } from './express-adapter.js';
 export type { ExpressLikeRequest } from './express-adapter.js';

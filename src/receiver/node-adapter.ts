@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BodyRead, AdapterRequest } from './adapter-request.js';
 import type { Receiver } from './create-receiver.js';
 import type { Outcome, RawResponse } from './raw-exchange.js';
 import { readNodeBody } from './read-limited-body.js';
+import { receiveCallback } from './receive-callback.js';
 
 export interface AdapterOptions {
   /** Called once per request with what happened (for logs and metrics). */
@@ -17,9 +19,37 @@ export interface PrereadBody {
 }
 
 /**
- * Reads the body (bounded by the receiver's limit, checked on Content-Length first), then lets the core answer.
- * `preread`: the stream was consumed by a body parser; these are its bytes.
+ * A node:http request as the receiver reads it. `preread`: the stream was consumed by a body parser; these are its
+ * bytes, and there is nothing left to stop.
  */
+export function nodeAdapterRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  preread?: PrereadBody,
+): AdapterRequest {
+  return {
+    method: req.method ?? 'GET',
+    // Express mounts rewrite req.url; originalUrl is what was asked for.
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    header(name) {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    remoteAddress: req.socket.remoteAddress,
+    readBody: preread
+      ? async (limit): Promise<BodyRead> =>
+          preread.body.byteLength > limit ? { ok: false, reason: 'too-large' } : { ok: true, ...preread }
+      : (limit) => readNodeBody(req, limit),
+    discardBody() {
+      if (preread) return;
+      // Stop reading a refused or oversized body: answer, then close the connection rather than drain it.
+      res.setHeader('connection', 'close');
+      closeAfterAnswer(req, res, 64 * 1024);
+    },
+  };
+}
+
+/** Lets the receiver answer one node:http request, and writes the answer. */
 export async function handleNodeRequest(
   receiver: Receiver,
   req: IncomingMessage,
@@ -27,64 +57,14 @@ export async function handleNodeRequest(
   options: AdapterOptions = {},
   preread?: PrereadBody,
 ): Promise<void> {
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
-  const remoteAddress = req.socket.remoteAddress;
-  const admitted = receiver.admit({ header, remoteAddress });
-  if (!admitted.ok) {
-    // Refused before reading: close rather than drain whatever body follows.
-    res.setHeader('connection', 'close');
-    writeRawResponse(res, admitted.response);
-    options.onOutcome?.(admitted.response.outcome);
-    return;
-  }
-  try {
-    await answer(receiver, req, res, header, remoteAddress, options, preread);
-  } finally {
-    admitted.release();
-  }
-}
-
-async function answer(
-  receiver: Receiver,
-  req: IncomingMessage,
-  res: ServerResponse,
-  header: (name: string) => string | undefined,
-  remoteAddress: string | undefined,
-  options: AdapterOptions,
-  preread: PrereadBody | undefined,
-): Promise<void> {
-  const declared = Number(req.headers['content-length']);
-  const read = preread
-    ? preread.body.byteLength > receiver.maxBodyBytes
-      ? ({ ok: false, reason: 'too-large' } as const)
-      : ({ ok: true, body: preread.body } as const)
-    : declared > receiver.maxBodyBytes
-      ? ({ ok: false, reason: 'too-large' } as const)
-      : await readNodeBody(req, receiver.maxBodyBytes);
-  const response = await receiver.handle({
-    method: req.method ?? 'GET',
-    // Express mounts rewrite req.url; originalUrl is what was asked for.
-    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
-    header,
-    body: read.ok ? read.body : null,
-    remoteAddress,
-    ...(preread?.warnings ? { warnings: preread.warnings } : {}),
-  });
-  if (!read.ok && !preread) {
-    // Stop reading an oversized body: answer, then close the connection rather than drain it into memory.
-    res.setHeader('connection', 'close');
-    closeAfterAnswer(req, res, 64 * 1024);
-  }
+  const response = await receiveCallback(receiver, nodeAdapterRequest(req, res, preread));
   writeRawResponse(res, response);
   options.onOutcome?.(response.outcome);
 }
 
 /**
- * After answering an oversized request: read and drop at most `budget` more bytes, then cut the connection after a
- * second (a client still writing its body gets to read our answer first instead of a reset).
+ * After answering a refused or oversized request: read and drop at most `budget` more bytes, then cut the
+ * connection after a second (a client still writing its body gets to read our answer first instead of a reset).
  */
 function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, budget: number): void {
   res.once('finish', () => {

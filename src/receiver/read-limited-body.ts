@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-export type BodyReadResult = { ok: true; body: Uint8Array } | { ok: false; reason: 'too-large' };
+import type { BodyRead } from './adapter-request.js';
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1 && chunks[0]) return chunks[0];
@@ -17,7 +16,7 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
  * The node:http flavour of readLimitedBody: plain 'data'/'end' events cost less per request than an async iterator,
  * and this runs for every callback. Past the limit it stops keeping chunks and settles at once.
  */
-export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyReadResult> {
+export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -40,10 +39,7 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<BodyR
  * Collects a request body, giving up as soon as it grows past `limit` bytes, so that an oversized or endless
  * (chunked) body never sits in memory. Works on node:http requests and Web streams alike (both are async iterable).
  */
-export async function readLimitedBody(
-  source: AsyncIterable<Uint8Array>,
-  limit: number,
-): Promise<BodyReadResult> {
+export async function readLimitedBody(source: AsyncIterable<Uint8Array>, limit: number): Promise<BodyRead> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of source) {

@@ -1,3 +1,7 @@
+import { decodeSegment, normaliseBasePath, splitCallbackPath } from './callback-path.js';
+
+export { normaliseBasePath } from './callback-path.js';
+
 export type CallbackRoute =
   /** `{base}/{command}`: OpenIM v3.4.2 and later. */
   | { readonly kind: 'path'; readonly command: string }
@@ -5,38 +9,17 @@ export type CallbackRoute =
   | { readonly kind: 'base'; readonly command: string | undefined }
   | { readonly kind: 'outside' };
 
-/** Normalises a base path: leading slash, no trailing slash; "/" and "" both mean the root. */
-export function normaliseBasePath(basePath: string): string {
-  const trimmed = basePath.replace(/\/+$/, '');
-  if (trimmed === '') return '';
-  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
-
 /**
  * Where a callback URL points. The query string is ignored (the docs' `?contenttype=json`, the `?key=` of message
  * callbacks), and so are empty segments: a trailing slash in OpenIM's `url` makes it post to `{base}//{command}`.
  */
 export function routeCallback(url: string, basePath: string): CallbackRoute {
-  const queryStart = url.indexOf('?');
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const base = normaliseBasePath(basePath);
-  if (path !== base && !path.startsWith(`${base}/`)) return { kind: 'outside' };
-  const segments = path
-    .slice(base.length)
-    .split('/')
-    .filter((segment) => segment !== '');
-  if (segments.length === 0) {
-    const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
-    return { kind: 'base', command: query.get('command') ?? undefined };
+  const split = splitCallbackPath(url, normaliseBasePath(basePath));
+  if (split === undefined) return { kind: 'outside' };
+  const [first, ...more] = split.segments;
+  if (first === undefined) {
+    return { kind: 'base', command: new URLSearchParams(split.query.slice(1)).get('command') ?? undefined };
   }
-  if (segments.length > 1) return { kind: 'outside' };
-  return { kind: 'path', command: decodeSegment(segments[0] ?? '') };
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  if (more.length > 0) return { kind: 'outside' };
+  return { kind: 'path', command: decodeSegment(first) };
 }

@@ -1,298 +1,223 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import {
-  isOpenimFormatUrl,
-  OPENIM_FORMAT_UNSIGNED,
-  parseSinkConfig,
-  parseSinkFlag,
-  SinkConfigError,
-} from '../sync/sink-config.js';
+import { isOpenimFormatUrl, OPENIM_FORMAT_UNSIGNED } from '../sync/sink-config.js';
 import type { SinkConfig } from '../sync/sink-config.js';
 import { SIGNATURE_ALGORITHMS } from '../receiver/index.js';
-import type { SignatureAlgorithm } from '../receiver/index.js';
+import {
+  boolean,
+  ConfigError,
+  integer,
+  list,
+  oneOf,
+  optionalText,
+  sinkList,
+  text,
+} from './setting-readers.js';
+import type { SettingReader } from './setting-readers.js';
+
+export { ConfigError } from './setting-readers.js';
 
 /** `signatureAlgorithm` values: one of the receiver's algorithms, or `none`. */
 export const SIGNATURE_ALGORITHM_SETTINGS = ['none', ...SIGNATURE_ALGORITHMS] as const;
 
-/** Everything `openim-hooks serve` needs, resolved once: flags, then OPENIM_HOOKS_* variables, then file, then defaults. */
-export interface ServiceConfig {
-  host: string;
-  port: number;
-  /** OpenIM's default `url: http://127.0.0.1:10006/callbackExample` works unchanged. */
-  basePath: string;
-  /** A SQLite file path, or a `postgres://` URL for the PostgreSQL backend. */
-  database: string;
-  /** With a `postgres://` database: the local SQLite file that keeps callbacks while PostgreSQL is unreachable. */
-  spool: string;
-  maxBodyBytes: number;
-  beforeDeadlineMs: number;
-  beforeFailure: 'open' | 'closed';
-  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-  /** Authentication (SECURITY.md). Lists: comma-separated in flags and environment, arrays in the file. */
-  pathSecrets: string[];
-  basicAuth: string[];
-  allowIps: string[];
-  trustedProxies: string[];
-  signatureAlgorithm: 'none' | SignatureAlgorithm;
-  signatureKeys: string[];
-  signatureHeader: string;
-  nonceHeader: string;
-  timestampHeader: string;
-  signatureToleranceSeconds: number;
-  bodyHmacSecrets: string[];
-  apiTokens: string[];
-  allowUnauthenticated: boolean;
-  /** Limits. */
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  maxConcurrentRequests: number;
-  rateLimitPerIp: number;
-  /** Where recorded events are forwarded (the relay); `NAME=URL` in flags and environment, mappings in the file. */
-  sinks: SinkConfig[];
-  /** `NAME=whsec_…`: Standard Webhooks signing secrets of HTTP sinks, several per sink during a rotation. */
-  sinkSecrets: string[];
-  /** Let sinks reach loopback and private addresses (SSRF guard off). */
-  allowPrivateSinks: boolean;
-  /** Drain the outbox from this instance. With several instances on one PostgreSQL, run it on one of them. */
-  relay: boolean;
-  /** `/readyz` says `degraded` while the projection trails the acknowledgements by more than this. */
-  maxProjectionLagSeconds: number;
+/** One setting of `openim-hooks serve`: everything the file, the environment, the CLI and the README say of it. */
+interface Setting<T> {
+  readonly default: NoInfer<T>;
+  /** One line: `--help`, the README table and the example file all show it. */
+  readonly doc: string;
+  readonly read: SettingReader<T>;
+  /** The `serve` flag, where it is not the key in kebab case (one flag per sink reads better than a plural). */
+  readonly flag?: string;
 }
 
-export const DEFAULT_CONFIG: ServiceConfig = {
-  host: '127.0.0.1',
-  port: 10006,
-  basePath: '/callbackExample',
-  database: './data/openim-hooks.db',
-  spool: './data/openim-hooks-spool.db',
-  maxBodyBytes: 1024 * 1024,
-  beforeDeadlineMs: 1000,
-  beforeFailure: 'open',
-  logLevel: 'info',
-  pathSecrets: [],
-  basicAuth: [],
-  allowIps: [],
-  trustedProxies: [],
-  signatureAlgorithm: 'none',
-  signatureKeys: [],
-  signatureHeader: 'x-signature',
-  nonceHeader: 'x-nonce',
-  timestampHeader: '',
-  signatureToleranceSeconds: 300,
-  bodyHmacSecrets: [],
-  apiTokens: [],
-  allowUnauthenticated: false,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxConcurrentRequests: 256,
-  rateLimitPerIp: 0,
-  sinks: [],
-  sinkSecrets: [],
-  allowPrivateSinks: false,
-  relay: true,
-  maxProjectionLagSeconds: 10,
-};
+const setting = <T>(entry: Setting<T>): Setting<T> => entry;
 
-type Key = keyof ServiceConfig;
-
-/** Each setting: its environment variable and how to read a raw (string or file) value of it. */
-const SETTINGS: {
-  [K in Key]: {
-    env: string;
-    parse: (raw: unknown) => ServiceConfig[K];
-    doc: string;
-    /** The `serve` flag, where it is not the setting's name in kebab case (one flag per sink reads better). */
-    flag?: string;
-  };
-} = {
-  host: { env: 'OPENIM_HOOKS_HOST', parse: text('host'), doc: 'address to listen on' },
-  port: {
-    env: 'OPENIM_HOOKS_PORT',
-    parse: integer('port', 0, 65535),
+/**
+ * The settings registry: adding a setting is adding an entry here. Its key is the config file's key; its
+ * environment variable is `OPENIM_HOOKS_` + the key in upper snake case; its flag is the key in kebab case (or
+ * `flag`), `--no-…` for a switch that defaults to true. Resolved once: flags, then environment, then file, then
+ * the default.
+ */
+const SETTINGS = {
+  host: setting({ default: '127.0.0.1', read: text('<host>'), doc: 'address to listen on' }),
+  port: setting({
+    default: 10006,
+    read: integer(0, 65535, '<port>'),
     doc: 'port to listen on (0 = any free port)',
-  },
-  basePath: { env: 'OPENIM_HOOKS_BASE_PATH', parse: text('basePath'), doc: 'path of OpenIM `url`' },
-  database: {
-    env: 'OPENIM_HOOKS_DATABASE',
-    parse: text('database'),
+  }),
+  basePath: setting({
+    // OpenIM's default `url: http://127.0.0.1:10006/callbackExample` works unchanged.
+    default: '/callbackExample',
+    read: text('<path>'),
+    doc: 'path of OpenIM `url`',
+  }),
+  database: setting({
+    default: './data/openim-hooks.db',
+    read: text('<path>'),
     doc: 'SQLite file path, or a `postgres://` URL',
-  },
-  spool: {
-    env: 'OPENIM_HOOKS_SPOOL',
-    parse: text('spool'),
+  }),
+  spool: setting({
+    default: './data/openim-hooks-spool.db',
+    read: text('<path>'),
     doc: 'with a `postgres://` database: SQLite file that keeps callbacks while PostgreSQL is unreachable (one per instance)',
-  },
-  maxBodyBytes: {
-    env: 'OPENIM_HOOKS_MAX_BODY_BYTES',
-    parse: integer('maxBodyBytes', 1, 64 * 1024 * 1024),
+  }),
+  maxBodyBytes: setting({
+    default: 1024 * 1024,
+    read: integer(1, 64 * 1024 * 1024),
     doc: 'largest accepted body, bytes',
-  },
-  beforeDeadlineMs: {
-    env: 'OPENIM_HOOKS_BEFORE_DEADLINE_MS',
-    parse: integer('beforeDeadlineMs', 1, 15_000),
+  }),
+  beforeDeadlineMs: setting({
+    default: 1000,
+    read: integer(1, 15_000, '<ms>'),
     doc: 'deadline of a before-callback answer, ms',
-  },
-  beforeFailure: {
-    env: 'OPENIM_HOOKS_BEFORE_FAILURE',
-    parse: oneOf('beforeFailure', ['open', 'closed'] as const),
+  }),
+  beforeFailure: setting({
+    default: 'open',
+    read: oneOf(['open', 'closed'] as const, '<mode>'),
     doc: '`open`: let the action go on when recording fails; `closed`: reject it',
-  },
-  logLevel: {
-    env: 'OPENIM_HOOKS_LOG_LEVEL',
-    parse: oneOf('logLevel', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+  }),
+  logLevel: setting({
+    default: 'info',
+    read: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, '<level>'),
     doc: 'pino log level',
-  },
-  pathSecrets: {
-    env: 'OPENIM_HOOKS_PATH_SECRETS',
-    parse: list('pathSecrets'),
+  }),
+  // Authentication (SECURITY.md). Lists: comma-separated in flags and environment, arrays in the file.
+  pathSecrets: setting({
+    default: [],
+    read: list(),
     doc: 'secret path segments: OpenIM `url` becomes `…/callbackExample/<secret>`; several for rotation',
-  },
-  basicAuth: {
-    env: 'OPENIM_HOOKS_BASIC_AUTH',
-    parse: list('basicAuth'),
+  }),
+  basicAuth: setting({
+    default: [],
+    read: list(),
     doc: 'HTTP Basic `user:password` pairs (OpenIM `url` `http://user:password@host…`)',
-  },
-  allowIps: {
-    env: 'OPENIM_HOOKS_ALLOW_IPS',
-    parse: list('allowIps'),
+  }),
+  allowIps: setting({
+    default: [],
+    read: list(),
     doc: 'client addresses or CIDR ranges allowed to post callbacks',
-  },
-  trustedProxies: {
-    env: 'OPENIM_HOOKS_TRUSTED_PROXIES',
-    parse: list('trustedProxies'),
+  }),
+  trustedProxies: setting({
+    default: [],
+    read: list(),
     doc: 'proxies (addresses or CIDR) whose X-Forwarded-For is believed',
-  },
-  signatureAlgorithm: {
-    env: 'OPENIM_HOOKS_SIGNATURE_ALGORITHM',
-    parse: oneOf('signatureAlgorithm', SIGNATURE_ALGORITHM_SETTINGS),
+  }),
+  signatureAlgorithm: setting({
+    default: 'none',
+    read: oneOf(SIGNATURE_ALGORITHM_SETTINGS, '<alg>'),
     doc: 'OpenIM commercial edition signature over the nonce header',
-  },
-  signatureKeys: {
-    env: 'OPENIM_HOOKS_SIGNATURE_KEYS',
-    parse: list('signatureKeys'),
+  }),
+  signatureKeys: setting({
+    default: [],
+    read: list(),
     doc: 'HMAC secrets, or PEM public key files (RSA/ECDSA); several for rotation',
-  },
-  signatureHeader: {
-    env: 'OPENIM_HOOKS_SIGNATURE_HEADER',
-    parse: text('signatureHeader'),
+  }),
+  signatureHeader: setting({
+    default: 'x-signature',
+    read: text('<name>'),
     doc: 'header holding the signature (hex or base64)',
-  },
-  nonceHeader: {
-    env: 'OPENIM_HOOKS_NONCE_HEADER',
-    parse: text('nonceHeader'),
-    doc: 'header holding the signed nonce',
-  },
-  timestampHeader: {
-    env: 'OPENIM_HOOKS_TIMESTAMP_HEADER',
-    parse: optionalText('timestampHeader'),
+  }),
+  nonceHeader: setting({ default: 'x-nonce', read: text('<name>'), doc: 'header holding the signed nonce' }),
+  timestampHeader: setting({
+    default: '',
+    read: optionalText('<name>'),
     doc: "header with the nonce's epoch time; empty: the first 10- or 13-digit run inside the nonce",
-  },
-  signatureToleranceSeconds: {
-    env: 'OPENIM_HOOKS_SIGNATURE_TOLERANCE_SECONDS',
-    parse: integer('signatureToleranceSeconds', 1, 86_400),
+  }),
+  signatureToleranceSeconds: setting({
+    default: 300,
+    read: integer(1, 86_400, '<s>'),
     doc: 'freshness window of nonces and timestamps, both directions (replays remembered for twice as long)',
-  },
-  bodyHmacSecrets: {
-    env: 'OPENIM_HOOKS_BODY_HMAC_SECRETS',
-    parse: list('bodyHmacSecrets'),
+  }),
+  bodyHmacSecrets: setting({
+    default: [],
+    read: list(),
     doc: 'secrets of the body-binding HMAC our emitter sends (`x-openim-hooks-signature`)',
-  },
-  apiTokens: {
-    env: 'OPENIM_HOOKS_API_TOKENS',
-    parse: list('apiTokens'),
+  }),
+  apiTokens: setting({
+    default: [],
+    read: list(),
     doc: 'bearer tokens of the query API; required when not listening on loopback',
-  },
-  allowUnauthenticated: {
-    env: 'OPENIM_HOOKS_ALLOW_UNAUTHENTICATED',
-    parse: boolean('allowUnauthenticated'),
+  }),
+  allowUnauthenticated: setting({
+    default: false,
+    read: boolean,
     doc: 'start on a non-loopback address with no callback authentication',
-  },
-  headersTimeoutMs: {
-    env: 'OPENIM_HOOKS_HEADERS_TIMEOUT_MS',
-    parse: integer('headersTimeoutMs', 100, 600_000),
+  }),
+  // Limits.
+  headersTimeoutMs: setting({
+    default: 10_000,
+    read: integer(100, 600_000, '<ms>'),
     doc: 'time to receive the request headers (slowloris)',
-  },
-  requestTimeoutMs: {
-    env: 'OPENIM_HOOKS_REQUEST_TIMEOUT_MS',
-    parse: integer('requestTimeoutMs', 100, 600_000),
+  }),
+  requestTimeoutMs: setting({
+    default: 30_000,
+    read: integer(100, 600_000, '<ms>'),
     doc: 'time to receive the whole request',
-  },
-  maxConcurrentRequests: {
-    env: 'OPENIM_HOOKS_MAX_CONCURRENT_REQUESTS',
-    parse: integer('maxConcurrentRequests', 1, 1_000_000),
+  }),
+  maxConcurrentRequests: setting({
+    default: 256,
+    read: integer(1, 1_000_000),
     doc: 'callbacks in flight at once; more get 503 + JSON package',
-  },
-  rateLimitPerIp: {
-    env: 'OPENIM_HOOKS_RATE_LIMIT_PER_IP',
-    parse: integer('rateLimitPerIp', 0, 1_000_000),
+  }),
+  rateLimitPerIp: setting({
+    default: 0,
+    read: integer(0, 1_000_000),
     doc: 'callbacks per second per client address (0 = unlimited); more get 429',
-  },
-  sinks: {
-    env: 'OPENIM_HOOKS_SINKS',
+  }),
+  // Where recorded events are forwarded (the relay).
+  sinks: setting<SinkConfig[]>({
+    default: [],
+    read: sinkList,
     flag: '--sink',
-    parse: sinkList,
     doc: 'forward every event to these sinks: `NAME=URL` (repeatable flag; comma-separated variable; see Sync)',
-  },
-  sinkSecrets: {
-    env: 'OPENIM_HOOKS_SINK_SECRETS',
+  }),
+  sinkSecrets: setting({
+    default: [],
+    read: list('<NAME=whsec_…>', true),
     flag: '--sink-secret',
-    parse: list('sinkSecrets'),
     doc: '`NAME=whsec_…` signing secrets of HTTP sinks (repeatable)',
-  },
-  allowPrivateSinks: {
-    env: 'OPENIM_HOOKS_ALLOW_PRIVATE_SINKS',
-    parse: boolean('allowPrivateSinks'),
+  }),
+  allowPrivateSinks: setting({
+    default: false,
+    read: boolean,
     doc: 'let sinks reach loopback and private addresses (SSRF guard off)',
-  },
-  relay: {
-    env: 'OPENIM_HOOKS_RELAY',
-    parse: boolean('relay'),
+  }),
+  relay: setting({
+    // With several instances on one PostgreSQL, the relays share the outbox; `false` leaves it to the others.
+    default: true,
+    read: boolean,
     doc: 'drain the outbox to the sinks from this instance (`false`: only record and queue)',
-  },
-  maxProjectionLagSeconds: {
-    env: 'OPENIM_HOOKS_MAX_PROJECTION_LAG_SECONDS',
-    parse: integer('maxProjectionLagSeconds', 1, 86_400),
+  }),
+  maxProjectionLagSeconds: setting({
+    default: 10,
+    read: integer(1, 86_400, '<s>'),
     doc: '`/readyz` says `degraded` while reads trail the acknowledged callbacks by more than this, seconds',
-  },
+  }),
 };
 
-export class ConfigError extends Error {}
+type Key = keyof typeof SETTINGS;
+const KEYS = Object.keys(SETTINGS) as Key[];
 
-function text(name: string) {
-  return (raw: unknown): string => {
-    if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${name} must be a non-empty string`);
-    return raw;
-  };
+/** Everything `openim-hooks serve` needs, resolved once: flags, then OPENIM_HOOKS_* variables, then file, then defaults. */
+export type ServiceConfig = {
+  -readonly [K in Key]: (typeof SETTINGS)[K] extends Setting<infer T> ? T : never;
+};
+
+export const DEFAULT_CONFIG: ServiceConfig = Object.fromEntries(
+  KEYS.map((key) => [key, SETTINGS[key].default]),
+) as ServiceConfig;
+
+/** `OPENIM_HOOKS_` + the key in upper snake case: `maxBodyBytes` is `OPENIM_HOOKS_MAX_BODY_BYTES`. */
+export function envNameOf(key: string): string {
+  return `OPENIM_HOOKS_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
-function optionalText(name: string) {
-  return (raw: unknown): string => {
-    if (typeof raw !== 'string') throw new ConfigError(`${name} must be a string`);
-    return raw;
-  };
-}
-
-/** A list: an array in the file, comma-separated text in flags and environment. Empty entries are refused. */
-function sinkList(raw: unknown): SinkConfig[] {
-  try {
-    const entries =
-      typeof raw === 'string'
-        ? raw
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : raw;
-    if (!Array.isArray(entries)) throw new SinkConfigError('sinks must be a list');
-    const sinks = entries.map((entry: unknown, i) =>
-      typeof entry === 'string' ? parseSinkFlag(entry, i) : parseSinkConfig(entry, i),
-    );
-    const names = sinks.map((sink) => sink.name);
-    const repeated = names.find((name, i) => names.indexOf(name) !== i);
-    if (repeated) throw new SinkConfigError(`sink ${repeated} is configured twice`);
-    return sinks;
-  } catch (error) {
-    throw new ConfigError(error instanceof Error ? error.message : String(error));
-  }
+/** The `serve` flag of a setting: its `flag`, or the key in kebab case, `--no-…` for a switch that is on by default. */
+function flagOf(key: Key): string {
+  const entry: Setting<unknown> = SETTINGS[key];
+  if (entry.flag) return entry.flag;
+  const negated = entry.read.argument === undefined && entry.default === true;
+  return `--${negated ? 'no-' : ''}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** Adds each `NAME=whsec_…` to its HTTP sink's secrets. */
@@ -307,46 +232,6 @@ function withSinkSecrets(sinks: SinkConfig[], secrets: string[]): SinkConfig[] {
     sink.secrets = [...(sink.secrets ?? []), secret];
   }
   return sinks;
-}
-
-function list(name: string) {
-  return (raw: unknown): string[] => {
-    const items =
-      typeof raw === 'string' ? (raw.trim() === '' ? [] : raw.split(',').map((item) => item.trim())) : raw;
-    if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item === '')) {
-      throw new ConfigError(
-        `${name} must be a list of non-empty strings (comma-separated in flags and environment)`,
-      );
-    }
-    return items as string[];
-  };
-}
-
-function boolean(name: string) {
-  return (raw: unknown): boolean => {
-    if (raw === true || raw === 'true' || raw === '1') return true;
-    if (raw === false || raw === 'false' || raw === '0') return false;
-    throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
-  };
-}
-
-function integer(name: string, min: number, max: number) {
-  return (raw: unknown): number => {
-    const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-    }
-    return value;
-  };
-}
-
-function oneOf<const T extends readonly string[]>(name: string, values: T) {
-  return (raw: unknown): T[number] => {
-    if (typeof raw !== 'string' || !values.includes(raw)) {
-      throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
-    }
-    return raw;
-  };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -377,27 +262,61 @@ export function resolveConfig({ flags = {}, env = {} }: ConfigSources = {}): Ser
   const configPath = flags.config ?? env['OPENIM_HOOKS_CONFIG'];
   const file = configPath ? readConfigFile(configPath) : {};
   const resolved: Record<string, unknown> = {};
-  for (const key of Object.keys(SETTINGS) as Key[]) {
-    const setting = SETTINGS[key];
-    const raw = flags[key] ?? env[setting.env] ?? file[key];
-    resolved[key] = raw === undefined ? DEFAULT_CONFIG[key] : setting.parse(raw);
-  }
+  for (const key of KEYS) resolved[key] = resolveValue(key, flags[key], env, file);
   const config = resolved as unknown as ServiceConfig;
   config.sinks = withSinkSecrets(config.sinks, config.sinkSecrets);
   return config;
 }
 
-/** The settings table of the README: name, flag, environment variable, default, meaning. */
-export function configReference(): { key: Key; flag: string; env: string; default: string; doc: string }[] {
-  return (Object.keys(SETTINGS) as Key[]).map((key) => ({
-    key,
-    flag:
-      SETTINGS[key].flag ??
-      `--${DEFAULT_CONFIG[key] === true ? 'no-' : ''}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-    env: SETTINGS[key].env,
-    default: showDefault(DEFAULT_CONFIG[key]),
-    doc: SETTINGS[key].doc,
-  }));
+function resolveValue(
+  key: Key,
+  flag: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  file: Record<string, unknown>,
+): unknown {
+  const raw = flag ?? env[envNameOf(key)] ?? file[key];
+  return raw === undefined ? SETTINGS[key].default : SETTINGS[key].read.parse(raw, key);
+}
+
+/**
+ * One setting resolved as `serve` resolves it (flag, then environment, then default), for the commands that need
+ * a setting of the service without being the service: `trigger` and `load` sign with `bodyHmacSecrets`.
+ */
+export function resolveSetting<K extends Key>(
+  key: K,
+  { flag, env = {} }: { flag?: unknown; env?: Readonly<Record<string, string | undefined>> },
+): ServiceConfig[K] {
+  return resolveValue(key, flag, env, {}) as ServiceConfig[K];
+}
+
+/** What the README table, the example file and `serve --help` say of a setting. */
+export interface SettingReference {
+  readonly key: Key;
+  readonly flag: string;
+  readonly env: string;
+  /** As the README shows it: `none` for an empty list or text. */
+  readonly default: string;
+  readonly doc: string;
+  readonly argument: string | undefined;
+  readonly choices: readonly string[] | undefined;
+  readonly repeatable: boolean;
+}
+
+/** Every setting, in the registry's order: the README table, the example file and the `serve` flags come from it. */
+export function configReference(): SettingReference[] {
+  return KEYS.map((key) => {
+    const entry: Setting<unknown> = SETTINGS[key];
+    return {
+      key,
+      flag: flagOf(key),
+      env: envNameOf(key),
+      default: showDefault(entry.default),
+      doc: entry.doc,
+      argument: entry.read.argument,
+      choices: entry.read.choices,
+      repeatable: entry.read.repeatable ?? false,
+    };
+  });
 }
 
 function showDefault(value: unknown): string {
@@ -415,10 +334,10 @@ export function exampleConfigFile(): string {
     '# Flags win over OPENIM_HOOKS_* variables, which win over this file. Generated by `npm run docs`.',
     '',
   ];
-  for (const key of Object.keys(SETTINGS) as Key[]) {
-    const { env, doc } = SETTINGS[key];
+  for (const key of KEYS) {
+    const { doc } = SETTINGS[key];
     const value = DEFAULT_CONFIG[key];
-    lines.push(`# ${doc.replaceAll('`', '')} (${env})`);
+    lines.push(`# ${doc.replaceAll('`', '')} (${envNameOf(key)})`);
     lines.push(`${key}: ${Array.isArray(value) ? '[]' : JSON.stringify(value)}`, '');
   }
   return lines.join('\n');

@@ -5,8 +5,10 @@ export {
   DEFAULT_CONFIG,
   ConfigError,
   configReference,
+  envNameOf,
+  resolveSetting,
   exampleConfigFile,
   SIGNATURE_ALGORITHM_SETTINGS,
 } from './config.js';
-export type { ServiceConfig } from './config.js';
+export type { ServiceConfig, SettingReference } from './config.js';
 export { createLogger } from './logger.js';

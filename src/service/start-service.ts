@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { ERROR_CODES, errorResponse } from '../protocol/index.js';
 import { createReceiver, handleNodeRequest, writeRawResponse } from '../receiver/index.js';
 import type { CallbackHandlers, Outcome, RawRequest, RawResponse, Receiver } from '../receiver/index.js';
 import {
@@ -267,7 +268,9 @@ export async function startService(
     (req, res) => {
       route(req, res).catch((error: unknown) => {
         logger.error({ err: error, url: req.url }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, { errCode: 500, errMsg: 'internal error', errDlt: '' });
+        // Whoever asked (OpenIM or an API client), the answer is the response package: OpenIM goes on.
+        const { status, errCode, errMsg } = ERROR_CODES.INTERNAL_ERROR;
+        if (!res.headersSent) sendJson(res, status, errorResponse(errCode, errMsg));
         else res.destroy();
       });
     },

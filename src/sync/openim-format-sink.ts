@@ -1,12 +1,12 @@
-import { GO_CLIENT_TIMEOUT_MS, createGoLikeAgent, sendEncodedCallback } from '../emitter/index.js';
-import type { AfterJob, CallbackOutcome } from '../emitter/index.js';
+import { GO_CLIENT_TIMEOUT_MS, createGoLikeAgent, sendCallback } from '../wire/index.js';
+import type { EncodedCallback, CallbackOutcome } from '../wire/index.js';
 import { excerptOf, messageOf, withoutCredentials } from './sink.js';
 import type { AttemptResult, OutgoingEvent, Sink } from './sink.js';
 import { assertPublicHost } from './ssrf-guard.js';
 
 /** Posts one attempt; it gets the event too, for a caller that follows each event's attempts. */
 export type PostAttempt = (
-  job: AfterJob,
+  job: EncodedCallback,
   headers: readonly string[],
   event: OutgoingEvent,
 ) => Promise<CallbackOutcome>;
@@ -26,7 +26,7 @@ export interface OpenimFormatSinkOptions {
   /** Let the sink reach loopback and private addresses (off by default: SSRF guard, checked at every attempt). */
   readonly allowPrivate?: boolean;
   /**
-   * How an attempt is posted. Default: OpenIM's wire (`sendEncodedCallback`) over this sink's own connection pool,
+   * How an attempt is posted. Default: OpenIM's wire (`sendCallback`) over this sink's own connection pool,
    * redirects not followed (a redirect must not lead past the SSRF guard; the 3xx fails the attempt). The emitter's
    * reliable mode passes its own, which counts and signs every attempt.
    */
@@ -76,7 +76,7 @@ export function openimFormatSink(options: OpenimFormatSinkOptions): Sink {
   const post: PostAttempt =
     options.post ??
     ((job, headers) =>
-      sendEncodedCallback({
+      sendCallback({
         url,
         ...job,
         ...(agent ? { agent } : {}),
@@ -90,7 +90,7 @@ export function openimFormatSink(options: OpenimFormatSinkOptions): Sink {
     } catch (error) {
       return { kind: 'failed', error: messageOf(error) };
     }
-    const job: AfterJob = {
+    const job: EncodedCallback = {
       command: event.callbackCommand,
       requestBody: Buffer.from(event.rawBody).toString('utf8'),
       operationID: event.operationID,

@@ -25,8 +25,19 @@ export function postLikeOpenIM(
     'Accept-Encoding': 'gzip',
     ...options.headers,
   };
+  return sendRequest(url, { method: options.method ?? 'POST', headers, body: bytes });
+}
+
+/**
+ * One HTTP request with exactly the headers given (a Host or an Origin that fetch would not let a test set), the
+ * whole answer read; the helper under postLikeOpenIM. Gives up after `timeoutMs` (default 10 s).
+ */
+export function sendRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Uint8Array; timeoutMs?: number } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'POST', headers }, (res) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -39,7 +50,8 @@ export function postLikeOpenIM(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(bytes);
+    req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error('no answer in time')));
+    req.end(options.body);
   });
 }
 

@@ -3,7 +3,7 @@ import {
   groupChatConversationId,
   singleChatConversationId,
 } from '../../protocol/index.js';
-import { conversationPayload } from '../conversation-payload.js';
+import { conversationPayload } from '../simulate/conversation-payload.js';
 
 /**
  * The n-th callback of a load run: a conversation nobody has seen before (`runId` is unique per run). IDs avoid

@@ -1,5 +1,5 @@
-import type { AfterDeliveryFactory } from '../after-delivery.js';
-import type { CallbackErrorKind } from '../callback-error-kind.js';
+import type { AfterModeFactory } from '../modes/after-mode.js';
+import type { CallbackErrorKind } from '../../wire/callback-error-kind.js';
 
 export interface LoadOptions {
   /** The `url` of webhooks.yml: callbacks go to `url + "/" + command`. */
@@ -11,9 +11,9 @@ export interface LoadOptions {
   readonly connections: number;
   /**
    * How callbacks travel. Default: OpenIM's in-memory queue with `connections` workers, `slots` and `pushWaitMs`;
-   * `reliableDelivery({ file, workers: connections })` of `openim-hooks/emitter/reliable` for the durable, retrying one.
+   * `reliableMode({ file, workers: connections })` of `openim-hooks/emitter/reliable` for the durable, retrying one.
    */
-  readonly delivery?: AfterDeliveryFactory;
+  readonly afterMode?: AfterModeFactory;
   /** Default: the single chat after-callback; each callback is a new conversation. */
   readonly command?:
     | 'callbackAfterCreateSingleChatConversationsCommand'

@@ -1,14 +1,14 @@
 import { build } from 'hdr-histogram-js';
 import { encodeGoJson, findCommand } from '../../protocol/index.js';
-import type { AfterJob } from '../after-delivery.js';
-import type { CallbackErrorKind } from '../callback-error-kind.js';
-import type { CallbackOutcome } from '../callback-outcome.js';
-import { callbackUrl } from '../callback-url.js';
-import { createGoLikeAgent } from '../create-go-like-agent.js';
-import { effectiveTimeoutMs } from '../effective-timeout.js';
-import { newOperationId } from '../new-operation-id.js';
-import { openimDelivery } from '../openim-delivery.js';
-import { sendEncodedCallback } from '../send-encoded-callback.js';
+import type { EncodedCallback } from '../../wire/encoded-callback.js';
+import type { CallbackErrorKind } from '../../wire/callback-error-kind.js';
+import type { CallbackOutcome } from '../../wire/callback-outcome.js';
+import { callbackUrl } from '../../wire/callback-url.js';
+import { createGoLikeAgent } from '../../wire/create-go-like-agent.js';
+import { effectiveTimeoutMs } from '../../wire/effective-timeout.js';
+import { newOperationId } from '../../wire/new-operation-id.js';
+import { openimMode } from '../modes/openim-mode.js';
+import { sendCallback } from '../../wire/send-callback.js';
 import { latencySummary } from './latency-summary.js';
 import { loadPayload } from './load-payload.js';
 import type { LoadOptions, LoadReport } from './load-types.js';
@@ -52,11 +52,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let lastAnswer = 0;
   let backlog = 0;
 
-  const post = async (job: AfterJob, extraHeaders: readonly string[] = []): Promise<CallbackOutcome> => {
+  const post = async (
+    job: EncodedCallback,
+    extraHeaders: readonly string[] = [],
+  ): Promise<CallbackOutcome> => {
     const requestBody = job.requestBody; // encoded here, once
     const signed = options.attemptHeaders?.(Buffer.from(requestBody, 'utf8')) ?? [];
     const headers = [...extraHeaders, ...signed];
-    const outcome = await sendEncodedCallback({
+    const outcome = await sendCallback({
       url,
       command: job.command,
       requestBody,
@@ -72,9 +75,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     return outcome;
   };
-  const delivery = (
-    options.delivery ??
-    openimDelivery({
+  const afterMode = (
+    options.afterMode ??
+    openimMode({
       workers: connections,
       slots: options.slots ?? 100,
       pushWaitMs: options.pushWaitMs ?? 3000,
@@ -111,7 +114,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       },
     };
     const submitted = performance.now();
-    void delivery.submit(job).then(async (call) => {
+    void afterMode.submit(job).then(async (call) => {
       if (!warmup) pushWait.recordValue(Math.max(1, Math.round((performance.now() - submitted) * 1000)));
       if (call.queued) finish(await call.delivered, due, warmup);
       backlog -= 1;
@@ -126,7 +129,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       scheduled: Math.max(0, scheduled - warmupTotal),
       answered,
       backlog,
-      dropped: delivery.lost(),
+      dropped: afterMode.lost(),
     });
   }, 1000);
 
@@ -147,19 +150,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   let deadline: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
-    delivery.drain().then(() => true),
+    afterMode.drain().then(() => true),
     new Promise<false>((resolve) => (deadline = setTimeout(() => resolve(false), drainTimeoutMs))),
   ]);
   clearTimeout(deadline);
   clearInterval(progress);
-  const dropped = delivery.lost();
+  const dropped = afterMode.lost();
   agent.destroy();
-  await delivery.close();
+  await afterMode.close();
   const elapsedSeconds = Math.max(lastAnswer - measuredStart, 1) / 1000;
   const measured = Math.max(0, scheduled - warmupTotal);
   return {
     target: callbackUrl(url, command),
-    mode: delivery.mode,
+    mode: afterMode.mode,
     requestedRate: rate,
     durationSeconds,
     connections,

@@ -2,5 +2,5 @@
  * Reliable mode of the emitter: a composition of the emitter, the store and the sync relay (it may import all three,
  * like the service). A separate entry point, so that `openim-hooks/emitter` never loads a database driver.
  */
-export * from './reliable-delivery.js';
-export type { BackoffOptions } from '../../sync/exponential-schedule.js';
+export * from './reliable-mode.js';
+export type { BackoffOptions } from './exponential-schedule.js';

@@ -1,4 +1,4 @@
-import { normaliseBasePath } from '../route-callback.js';
+import { decodeSegment, normaliseBasePath, splitCallbackPath } from '../callback-path.js';
 import { createAddressList } from './address-list.js';
 import type { AddressList } from './address-list.js';
 import type { AuthOptions, AuthResult } from './auth-options.js';
@@ -35,24 +35,11 @@ function nonEmpty(values: readonly string[] | undefined, what: string): readonly
 
 /** Removes the secret segment (`{base}/{secret}/{command}` → `{base}/{command}`) when it is one of `secrets`. */
 function stripPathSecret(url: string, base: string, secrets: readonly string[]): string | undefined {
-  const queryStart = url.indexOf('?');
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : url.slice(queryStart);
-  if (path !== base && !path.startsWith(`${base}/`)) return undefined;
-  const segments = path
-    .slice(base.length)
-    .split('/')
-    .filter((segment) => segment !== '');
-  const [secret, ...rest] = segments;
-  if (secret === undefined) return undefined;
-  let decoded = secret;
-  try {
-    decoded = decodeURIComponent(secret);
-  } catch {
-    // compared as sent
-  }
-  if (!matchesAny(decoded, secrets)) return undefined;
-  return `${[base, ...rest].join('/')}${query}`;
+  const split = splitCallbackPath(url, base);
+  const [secret, ...rest] = split?.segments ?? [];
+  if (split === undefined || secret === undefined) return undefined;
+  if (!matchesAny(decodeSegment(secret), secrets)) return undefined;
+  return `${[base, ...rest].join('/')}${split.query}`;
 }
 
 /**

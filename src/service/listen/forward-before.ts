@@ -1,7 +1,7 @@
 import { COMMANDS, ERROR_CODES, findCommand, rejectResponse } from '../../protocol/index.js';
 import type { RawRequest, RawResponse } from '../../receiver/index.js';
-import { createGoLikeAgent, sendEncodedCallback } from '../../emitter/index.js';
-import type { CallbackOutcome } from '../../emitter/index.js';
+import { createGoLikeAgent, sendCallback } from '../../wire/index.js';
+import type { CallbackOutcome } from '../../wire/index.js';
 
 /** The after-callbacks: what `listen` forwards through the outbox (before-callbacks go synchronously). */
 export const AFTER_COMMANDS = COMMANDS.filter((c) => c.kind === 'after').map((c) => c.command);
@@ -27,7 +27,7 @@ export function forwardBefore(options: BeforeForwarding) {
     const command = response.outcome.command;
     if (response.status !== 200 || command === undefined || findCommand(command)?.kind !== 'before')
       return response;
-    const outcome = await sendEncodedCallback({
+    const outcome = await sendCallback({
       url: options.url,
       command,
       requestBody: Buffer.from(request.body ?? new Uint8Array()).toString('utf8'),

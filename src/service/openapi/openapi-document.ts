@@ -15,6 +15,7 @@ const API_ERRORS: readonly ErrorName[] = [
   'METHOD_NOT_ALLOWED',
   'STORAGE_UNAVAILABLE',
   'PROJECTION_BEHIND',
+  'INTERNAL_ERROR',
 ];
 
 function errorResponses(names: readonly ErrorName[], schema: object = ref('Error')) {

@@ -47,7 +47,17 @@ const event = {
     type: 'boolean',
     description: "well formed but not of OpenIM's Go types: kept, with its fieldErrors",
   },
-  fieldErrors: { type: 'array', items: closed({ field: string, reason: string }) },
+  fieldErrors: {
+    type: 'array',
+    items: closed(
+      {
+        field: string,
+        kind: { enum: ['missing', 'type', 'range', 'undocumented', 'not-applied'] },
+        reason: string,
+      },
+      ['kind'],
+    ),
+  },
   rawBody: { ...string, description: 'the body exactly as received, trailing newline included' },
   payload: { description: 'the body parsed' },
 };

@@ -3,7 +3,7 @@ export interface GoTarget {
   readonly url: URL;
   /** The Host header: the authority as written (Go keeps an explicit default port and the letter case). */
   readonly host: string;
-  /** `Basic …` when the URL carries user info: Go's client sets it from the URL (PROTOCOL.md §5). */
+  /** `Basic …` when the URL carries user info: Go's client sets it from the URL (docs/protocol.md §1.2). */
   readonly authorization: string | undefined;
   /** Request-target: path and query. */
   readonly path: string;

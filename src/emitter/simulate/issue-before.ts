@@ -1,4 +1,4 @@
-import type { BeforeCall, Emitter } from './emitter-types.js';
+import type { BeforeCall, Emitter } from '../emitter-types.js';
 import type { SimulationStep } from './simulation-types.js';
 
 /** Sends a before-callback for `conversation`, records it as a step and returns its judgement. */

@@ -16,8 +16,8 @@ const ATTENTION_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Why OpenIM would not send this message callback (PROTOCOL.md §3), or undefined when it would: typing (113) and
- * notification (1000–5000) content types never call back, `deniedTypes` match contentType exactly, and for the
+ * Why OpenIM would not send this message callback (docs/protocol.md §3), or undefined when it would: typing (113)
+ * and notification (1000–5000) content types never call back, `deniedTypes` match contentType exactly, and for the
  * after-send callbacks a non-empty `attentionIds` must contain recvID. Other commands are never filtered.
  */
 export function messageFilterReason(

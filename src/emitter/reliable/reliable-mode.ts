@@ -3,15 +3,16 @@ import { pino } from 'pino';
 import { findCommand, isConversationCommand } from '../../protocol/index.js';
 import type { AcceptedCallback, ConversationCallback } from '../../protocol/index.js';
 import { openStore, sinkEventId } from '../../store/index.js';
-import { exponentialSchedule } from '../../sync/exponential-schedule.js';
-import type { BackoffOptions } from '../../sync/exponential-schedule.js';
+import { exponentialSchedule } from './exponential-schedule.js';
+import type { BackoffOptions } from './exponential-schedule.js';
 import { openimFormatSink } from '../../sync/openim-format-sink.js';
 import { startRelay } from '../../sync/relay.js';
-import type { AfterDeliveryFactory, AfterJob } from '../after-delivery.js';
-import type { CallbackOutcome } from '../callback-outcome.js';
-import { GO_CLIENT_TIMEOUT_MS } from '../effective-timeout.js';
+import type { AfterModeFactory } from '../modes/after-mode.js';
+import type { EncodedCallback } from '../../wire/encoded-callback.js';
+import type { CallbackOutcome } from '../../wire/callback-outcome.js';
+import { GO_CLIENT_TIMEOUT_MS } from '../../wire/effective-timeout.js';
 
-export interface ReliableDeliveryOptions {
+export interface ReliableModeOptions {
   /**
    * The queue: a store database (a SQLite file, or a `postgres://` URL), whose outbox has one sink, the target.
    * Pending callbacks of an earlier run go out first.
@@ -34,7 +35,7 @@ const TARGET_SINK = 'target';
 const LEASE_MS = GO_CLIENT_TIMEOUT_MS + 5_000;
 
 /** What the store records of an after-callback the emitter issues. */
-function toAccepted(job: AfterJob, idempotencyKey: string): AcceptedCallback {
+function toAccepted(job: EncodedCallback, idempotencyKey: string): AcceptedCallback {
   const info = findCommand(job.command);
   if (!info) throw new RangeError(`${job.command} is not an OpenIM callback command`);
   const requestBody = job.requestBody; // read once: the load generator encodes it on each read
@@ -63,9 +64,9 @@ function toAccepted(job: AfterJob, idempotencyKey: string): AcceptedCallback {
  * not JSON, dead-lettered after the last attempt. Nothing is dropped for lack of room.
  *
  * @example
- * createEmitter({ config, delivery: reliableDelivery({ file: './data/emitter-outbox.db' }) });
+ * createEmitter({ config, afterMode: reliableMode({ file: './data/emitter-outbox.db' }) });
  */
-export function reliableDelivery(options: ReliableDeliveryOptions): AfterDeliveryFactory {
+export function reliableMode(options: ReliableModeOptions): AfterModeFactory {
   return (post, target) => {
     const store = openStore(options.file, { sinks: [{ name: TARGET_SINK, commands: null }] });
     /** By event id: who waits for the final outcome, and the outcome of the latest attempt. */

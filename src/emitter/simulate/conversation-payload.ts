@@ -1,4 +1,4 @@
-import type { ConversationType } from '../protocol/index.js';
+import type { ConversationType } from '../../protocol/index.js';
 
 export interface ConversationPayloadInput {
   readonly ownerUserId: string;
@@ -8,7 +8,10 @@ export interface ConversationPayloadInput {
   readonly peer: { readonly userId: string } | { readonly groupId: string };
 }
 
-/** A conversation row as OpenIM fills it before any override: every setting at its zero value (PROTOCOL.md §2). */
+/**
+ * A conversation row as OpenIM fills it before any override: every setting at its zero value
+ * (docs/protocol.md §2).
+ */
 export function conversationPayload(input: ConversationPayloadInput): Record<string, unknown> {
   return {
     ownerUserId: input.ownerUserId,

@@ -1,4 +1,4 @@
-import { COMMANDS } from '../protocol/index.js';
+import { COMMANDS } from '../../protocol/index.js';
 import type { CallbackConfig, ConfigKey, WebhooksConfig } from './webhooks-config.js';
 
 /** The programmatic form of `webhooks.yml`: any key may be left out. */

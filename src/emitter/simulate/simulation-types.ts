@@ -1,4 +1,4 @@
-import type { AfterCall, BeforeCall } from './emitter-types.js';
+import type { AfterCall, BeforeCall } from '../emitter-types.js';
 
 /** One callback of a simulated OpenIM operation, in the order OpenIM issues them. */
 export interface SimulationStep {

@@ -1,11 +1,11 @@
-import { CONVERSATION_TYPES, singleChatConversationId } from '../protocol/index.js';
-import { applyOverrides } from './apply-overrides.js';
+import { CONVERSATION_TYPES, singleChatConversationId } from '../../protocol/index.js';
+import { applyOverrides } from '../apply-overrides.js';
 import { conversationPayload } from './conversation-payload.js';
-import type { Emitter } from './emitter-types.js';
+import type { Emitter } from '../emitter-types.js';
 import { issueAfter } from './issue-after.js';
 import { issueBefore } from './issue-before.js';
-import { newOperationId } from './new-operation-id.js';
-import { overridesOf } from './overrides-of.js';
+import { newOperationId } from '../../wire/new-operation-id.js';
+import { overridesOf } from '../overrides-of.js';
 import type { PairInput, SimulationResult, SimulationStep } from './simulation-types.js';
 import { stopsOperation } from './stops-operation.js';
 
@@ -13,10 +13,10 @@ const BEFORE = 'callbackBeforeCreateSingleChatConversationsCommand';
 const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
 
 /**
- * The conversation callbacks of the first message of a single chat, in OpenIM's exact sequence (PROTOCOL.md §2):
- * before(A), after(A), before(A again) — OpenIM passes the sender's conversation twice and loses the second
- * answer's overrides; with `fixOpenimBugs` it is before(B) and its overrides apply to B — then after(B). B is a copy
- * of A (overrides included) with owner and peer swapped. A failed before-callback stops the sequence where OpenIM
+ * The conversation callbacks of the first message of a single chat, in OpenIM's exact sequence
+ * (docs/protocol.md §2): before(A), after(A), before(A again) — OpenIM passes the sender's conversation twice and
+ * loses the second answer's overrides; with `fixOpenimBugs` it is before(B) and its overrides apply to B — then
+ * after(B). B is a copy of A (overrides included) with owner and peer swapped. A failed before-callback stops the sequence where OpenIM
  * stops it.
  *
  * @example

@@ -1,11 +1,11 @@
-import { CONVERSATION_TYPES, notificationChatConversationId } from '../protocol/index.js';
-import { applyOverrides } from './apply-overrides.js';
+import { CONVERSATION_TYPES, notificationChatConversationId } from '../../protocol/index.js';
+import { applyOverrides } from '../apply-overrides.js';
 import { conversationPayload } from './conversation-payload.js';
-import type { Emitter } from './emitter-types.js';
+import type { Emitter } from '../emitter-types.js';
 import { issueAfter } from './issue-after.js';
 import { issueBefore } from './issue-before.js';
-import { newOperationId } from './new-operation-id.js';
-import { overridesOf } from './overrides-of.js';
+import { newOperationId } from '../../wire/new-operation-id.js';
+import { overridesOf } from '../overrides-of.js';
 import type { PairInput, SimulationResult, SimulationStep } from './simulation-types.js';
 import { stopsOperation } from './stops-operation.js';
 
@@ -14,7 +14,7 @@ const AFTER = 'callbackAfterCreateSingleChatConversationsCommand';
 
 /**
  * The first message of a notification chat (session type 4): one before and one after, owner = the receiver,
- * userId = the sender (the notification account), `sn_` id, conversationType 4 (PROTOCOL.md §2).
+ * userId = the sender (the notification account), `sn_` id, conversationType 4 (docs/protocol.md §2).
  *
  * @example
  * await simulateNotificationChatCreation(emitter, { sendID: 'notice-bot', recvID: 'bob' });

@@ -1,4 +1,4 @@
-import { findCommand } from '../protocol/index.js';
+import { findCommand } from '../../protocol/index.js';
 import { DISABLED_CALLBACK } from './webhooks-config.js';
 import type { CallbackConfig, WebhooksConfig } from './webhooks-config.js';
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { COMMANDS } from '../protocol/index.js';
+import { COMMANDS } from '../../protocol/index.js';
 import type { CallbackConfig, ConfigKey, WebhooksConfig } from './webhooks-config.js';
 
 export interface ParsedWebhooksConfig {

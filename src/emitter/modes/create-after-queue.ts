@@ -38,7 +38,7 @@ interface BlockedPush {
 }
 
 /**
- * OpenIM's in-memory after-callback queue (`memamq`, PROTOCOL.md §1.7): a buffer of `slots` tasks drained by
+ * OpenIM's in-memory after-callback queue (`memamq`, docs/protocol.md §1.7): a buffer of `slots` tasks drained by
  * `workers`; when the buffer is full a push blocks up to `pushWaitMs`, then the task is dropped. OpenIM hides the
  * drops; here they are counted. Every operation is O(1), so an overloaded queue does not also eat the CPU.
  *

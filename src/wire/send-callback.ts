@@ -1,19 +1,16 @@
 import type { Agent } from 'node:http';
-import { findCommand, isBlocking } from '../protocol/index.js';
+import { encodeGoJson, findCommand, isBlocking } from '../protocol/index.js';
 import { callbackUrl } from './callback-url.js';
-import { messageKeyTarget } from './message-key-target.js';
 import type { CallbackOutcome } from './callback-outcome.js';
+import type { EncodedCallback } from './encoded-callback.js';
+import { messageKeyTarget } from './message-key-target.js';
 import { parseCallbackResponse } from './parse-callback-response.js';
 import { postCallback } from './post-callback.js';
 
-export interface SendEncodedCallbackOptions {
-  /** The `url` of webhooks.yml. */
+/** Where and how a callback goes: the `url` of webhooks.yml, and the connection options of Go's client. */
+export interface SendTarget {
+  /** The `url` of webhooks.yml; the callback goes to `url + "/" + command`. */
   readonly url: string;
-  readonly command: string;
-  /** The exact body, as encodeGoJson wrote it. */
-  readonly requestBody: string;
-  readonly operationID: string;
-  readonly timeoutMs: number;
   readonly agent?: Agent;
   /** Extra headers after OpenIM's, as [name, value, ...]. */
   readonly extraHeaders?: readonly string[];
@@ -21,10 +18,30 @@ export interface SendEncodedCallbackOptions {
   readonly followRedirects?: boolean;
 }
 
-/** As sendCallback, for a body already encoded (OpenIM snapshots after-callbacks when they are queued). */
-export async function sendEncodedCallback(options: SendEncodedCallbackOptions): Promise<CallbackOutcome> {
-  const { command, operationID, requestBody } = options;
+/** A callback given as its request struct, encoded here in OpenIM's field order (every field present). */
+export interface PayloadCallback {
+  readonly command: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly operationID: string;
+  readonly timeoutMs: number;
+}
+
+export type SendCallbackOptions = SendTarget & (EncodedCallback | PayloadCallback);
+
+/**
+ * Sends one callback now and judges the answer as OpenIM does: HTTP status ignored, body decoded like Go's
+ * json.Unmarshal, rejected iff actionCode == 0 && nextCode == 1. The body is given encoded (`requestBody`, sent as
+ * is) or as its request struct (`payload`, encoded like OpenIM's Go structs).
+ *
+ * @example
+ * const outcome = await sendCallback({ url, command: 'callbackAfterCreateSingleChatConversationsCommand',
+ *   payload, operationID: '1', timeoutMs: 5000 });
+ */
+export async function sendCallback(options: SendCallbackOptions): Promise<CallbackOutcome> {
+  const { command, operationID } = options;
   const info = findCommand(command);
+  const requestBody =
+    'requestBody' in options ? options.requestBody : encodeGoJson(options.payload, info?.request);
   const kind = info?.kind ?? 'after';
   const target = messageKeyTarget(callbackUrl(options.url, command), command, requestBody);
   const posted = await postCallback({

@@ -1,4 +1,4 @@
-import type { Emitter } from './emitter-types.js';
+import type { Emitter } from '../emitter-types.js';
 import type { SimulationStep } from './simulation-types.js';
 
 /** Queues an after-callback for `conversation` (OpenIM does not wait for it) and records it as a step. */

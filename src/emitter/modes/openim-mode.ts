@@ -1,16 +1,16 @@
-import type { AfterDeliveryFactory } from './after-delivery.js';
-import type { CallbackOutcome } from './callback-outcome.js';
+import type { AfterModeFactory } from './after-mode.js';
+import type { CallbackOutcome } from '../../wire/callback-outcome.js';
 import { createAfterQueue } from './create-after-queue.js';
 import type { AfterQueueOptions } from './create-after-queue.js';
 
 /**
- * OpenIM's delivery (the default): the in-memory queue of 2 workers and 100 slots, a push blocks up to 3 s and
- * then drops, one attempt, no retry, lost on restart (PROTOCOL.md §1.7). Drops are counted.
+ * OpenIM's after-callback mode (the default): the in-memory queue of 2 workers and 100 slots, a push blocks up to 3 s and
+ * then drops, one attempt, no retry, lost on restart (docs/protocol.md §1.7). Drops are counted.
  *
  * @example
- * createEmitter({ config, delivery: openimDelivery({ workers: 2, slots: 100, pushWaitMs: 3000 }) });
+ * createEmitter({ config, afterMode: openimMode({ workers: 2, slots: 100, pushWaitMs: 3000 }) });
  */
-export function openimDelivery(options: AfterQueueOptions = {}): AfterDeliveryFactory {
+export function openimMode(options: AfterQueueOptions = {}): AfterModeFactory {
   return (post) => {
     const queue = createAfterQueue(options);
     let closed = false;

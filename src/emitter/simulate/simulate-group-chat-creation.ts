@@ -1,11 +1,11 @@
-import { CONVERSATION_TYPES, groupChatConversationId } from '../protocol/index.js';
-import { applyOverrides } from './apply-overrides.js';
+import { CONVERSATION_TYPES, groupChatConversationId } from '../../protocol/index.js';
+import { applyOverrides } from '../apply-overrides.js';
 import { conversationPayload } from './conversation-payload.js';
-import type { Emitter } from './emitter-types.js';
+import type { Emitter } from '../emitter-types.js';
 import { issueAfter } from './issue-after.js';
 import { issueBefore } from './issue-before.js';
-import { newOperationId } from './new-operation-id.js';
-import { overridesOf } from './overrides-of.js';
+import { newOperationId } from '../../wire/new-operation-id.js';
+import { overridesOf } from '../overrides-of.js';
 import type { GroupInput, SimulationResult, SimulationStep } from './simulation-types.js';
 import { stopsOperation } from './stops-operation.js';
 
@@ -15,7 +15,7 @@ const AFTER = 'callbackAfterCreateGroupChatConversationsCommand';
 /**
  * A group's conversations being created (first message, direct join, accepted invitation or application): one
  * before and one after per call whatever the number of members, `sg_` id, conversationType 3, `groupId` set and
- * `ownerUserId` always "" (PROTOCOL.md §2). No member list goes over the wire.
+ * `ownerUserId` always "" (docs/protocol.md §2). No member list goes over the wire.
  *
  * @example
  * await simulateGroupChatCreation(emitter, { groupID: '3171489208' });
