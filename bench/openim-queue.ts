@@ -24,7 +24,9 @@ import type { PostgresServer } from '../test/helpers/postgres.js';
 import { freePort, stopProcess, waitForHttp } from './lib/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const rates = (process.env['BENCH_RATES'] ?? '500,1000,1500,2000,2500,3000,4000,5000,6000,8000').split(',').map(Number);
+const rates = (process.env['BENCH_RATES'] ?? '500,1000,1500,2000,2500,3000,4000,5000,6000,8000')
+  .split(',')
+  .map(Number);
 const stepSeconds = Number(process.env['BENCH_STEP_SECONDS'] ?? 6);
 const chosen = process.env['BENCH_TARGETS']?.split(',');
 const SERVER_CPU = '1';
