@@ -5,6 +5,8 @@ import { registerListenCommand } from './listen-command.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { registerReadCommands } from './read-commands.js';
 import { registerEmitterCommands } from './trigger-commands.js';
+import { registerLifecycleCommands } from './lifecycle-commands.js';
+import { registerTransferCommands } from './transfer-commands.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -85,18 +87,29 @@ export function buildProgram(): Command {
     .option('--allow-private-sinks', 'let sinks reach loopback and private addresses')
     .option('--no-relay', 'record and queue for the sinks, but leave the delivering to another instance')
     .option('--max-projection-lag-seconds <s>', '/readyz says degraded past this projection lag (default 10)')
+    .option('--retention <duration>', 'keep events this long, e.g. 30d, 12h (default 0 = for ever)')
+    .option('--retention-by-command <list>', 'command=duration pairs instead of --retention, comma-separated')
+    .option('--no-retain-conversations', 'prune conversation rows not seen within --retention too')
+    .option(
+      '--disk-reserve-bytes <n>',
+      'reserve file released when the disk fills (default 67108864; 0 = none)',
+    )
     .action(async ({ sink, sinkSecret, ...flags }: Record<string, string | string[] | undefined>) => {
       // One flag per sink reads better than a plural; the settings are lists. `--no-relay` makes commander default
-      // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide.
+      // `relay` to true: only its explicit false is a flag, otherwise the environment or the file decide (the same
+      // for `--no-retain-conversations`).
       const relay = (flags['relay'] as unknown) === false ? 'false' : undefined;
+      const retainConversations = (flags['retainConversations'] as unknown) === false ? 'false' : undefined;
       const config = resolveConfig({
-        flags: { ...flags, relay, sinks: sink, sinkSecrets: sinkSecret },
+        flags: { ...flags, relay, retainConversations, sinks: sink, sinkSecrets: sinkSecret },
         env: process.env,
       });
       stopOnSignals(await startService(config));
     });
 
   registerReadCommands(program);
+  const events = program.commands.find((command) => command.name() === 'events');
+  if (events) registerTransferCommands(events);
 
   program
     .command('migrate')
@@ -105,15 +118,24 @@ export function buildProgram(): Command {
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--json', 'print JSON', false)
     .action(async (o) => {
-      const { migrateDatabase } = await import('../store/index.js');
+      const { convertForPruning, isPostgresUrl, migrateDatabase } = await import('../store/index.js');
       const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
       const applied = await migrateDatabase(config.database);
-      if (o.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);
-      else
+      // SQLite: incremental vacuum, so that pruned space goes back to the disk (a VACUUM, once).
+      const vacuum = isPostgresUrl(config.database) ? undefined : convertForPruning(config.database);
+      if (o.json) process.stdout.write(`${JSON.stringify({ applied, ...(vacuum ? { vacuum } : {}) })}\n`);
+      else {
         process.stdout.write(
           applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n',
         );
+        if (vacuum?.done === 'converted')
+          process.stdout.write(`converted to incremental vacuum in ${(vacuum.ms / 1000).toFixed(1)} s\n`);
+        if (vacuum?.done === 'skipped')
+          process.stdout.write(`incremental vacuum not turned on: ${vacuum.reason}\n`);
+      }
     });
+
+  registerLifecycleCommands(program);
 
   registerEmitterCommands(program);
   registerListenCommand(program);

@@ -10,6 +10,8 @@ import {
 import type { SinkConfig } from '../sync/sink-config.js';
 import { SIGNATURE_ALGORITHMS } from '../receiver/index.js';
 import type { SignatureAlgorithm } from '../receiver/index.js';
+import { isCallbackCommand } from '../protocol/index.js';
+import { parseRetention } from './parse-retention.js';
 
 /** `signatureAlgorithm` values: one of the receiver's algorithms, or `none`. */
 export const SIGNATURE_ALGORITHM_SETTINGS = ['none', ...SIGNATURE_ALGORITHMS] as const;
@@ -57,6 +59,14 @@ export interface ServiceConfig {
   relay: boolean;
   /** `/readyz` says `degraded` while the projection trails the acknowledgements by more than this. */
   maxProjectionLagSeconds: number;
+  /** How long events are kept, ms (`30d` in flags and files); 0 keeps them for ever. */
+  retention: number;
+  /** Per command, instead of `retention`, ms; 0 keeps that command's events for ever. */
+  retentionByCommand: Record<string, number>;
+  /** Keep every conversation row whatever its age (false: rows not seen within `retention` go too). */
+  retainConversations: boolean;
+  /** A file of this many bytes beside the database, released when the disk fills so that recording goes on. */
+  diskReserveBytes: number;
 }
 
 export const DEFAULT_CONFIG: ServiceConfig = {
@@ -91,6 +101,10 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   allowPrivateSinks: false,
   relay: true,
   maxProjectionLagSeconds: 10,
+  retention: 0,
+  retentionByCommand: {},
+  retainConversations: true,
+  diskReserveBytes: 64 << 20,
 };
 
 type Key = keyof ServiceConfig;
@@ -254,6 +268,26 @@ const SETTINGS: {
     parse: integer('maxProjectionLagSeconds', 1, 86_400),
     doc: '`/readyz` says `degraded` while reads trail the acknowledged callbacks by more than this, seconds',
   },
+  retention: {
+    env: 'OPENIM_HOOKS_RETENTION',
+    parse: retention('retention'),
+    doc: 'keep events this long (`30d`, `12h`, `90m`; `0` = for ever): older ones are pruned with their settled deliveries, never one with a delivery still pending',
+  },
+  retentionByCommand: {
+    env: 'OPENIM_HOOKS_RETENTION_BY_COMMAND',
+    parse: retentionByCommand,
+    doc: 'per command, instead of `retention`: `callbackAfterUserOnlineCommand=1d` (comma-separated in flags and environment, a mapping in the file; `0` keeps that command for ever)',
+  },
+  retainConversations: {
+    env: 'OPENIM_HOOKS_RETAIN_CONVERSATIONS',
+    parse: boolean('retainConversations'),
+    doc: 'keep every conversation row (its latest state) whatever its age; `false`: rows not seen within `retention` are pruned too',
+  },
+  diskReserveBytes: {
+    env: 'OPENIM_HOOKS_DISK_RESERVE_BYTES',
+    parse: integer('diskReserveBytes', 0, 2 ** 40),
+    doc: 'a file this large beside the database (or the spool), deleted when the disk fills so that recording goes on while you make room, made again once there is room (0 = none)',
+  },
 };
 
 export class ConfigError extends Error {}
@@ -263,6 +297,46 @@ function text(name: string) {
     if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${name} must be a non-empty string`);
     return raw;
   };
+}
+
+function retention(name: string) {
+  return (raw: unknown): number => {
+    try {
+      return parseRetention(raw);
+    } catch (error) {
+      throw new ConfigError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
+/** `command=30d` pairs: comma-separated text in flags and environment, a mapping in the file. */
+function retentionByCommand(raw: unknown): Record<string, number> {
+  let entries: [string, unknown][];
+  if (typeof raw === 'string') {
+    entries = raw
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0)
+          throw new ConfigError(`retentionByCommand: ${JSON.stringify(pair)} is not command=duration`);
+        return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      });
+  } else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    entries = Object.entries(raw);
+  } else {
+    throw new ConfigError('retentionByCommand must map callback commands to durations');
+  }
+  const result: Record<string, number> = {};
+  for (const [command, value] of entries) {
+    if (!isCallbackCommand(command))
+      throw new ConfigError(
+        `retentionByCommand: ${JSON.stringify(command)} is not an OpenIM callback command`,
+      );
+    result[command] = retention(`retentionByCommand.${command}`)(value);
+  }
+  return result;
 }
 
 function optionalText(name: string) {
@@ -402,6 +476,8 @@ export function configReference(): { key: Key; flag: string; env: string; defaul
 
 function showDefault(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  if (value !== null && typeof value === 'object')
+    return Object.keys(value).length === 0 ? 'none' : JSON.stringify(value);
   return value === '' ? 'none' : String(value);
 }
 
