@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SEED_COMMAND, SUCCESS_BODY, singleChatBody } from './fixtures/seed.js';
-import { postLikeOpenIM } from './helpers/openim-client.js';
+import { SUCCESS_BODY } from './fixtures/seed.js';
+import { startOpenimLoad } from './helpers/openim-load.js';
 import { startServiceProcess } from './helpers/service-process.js';
 import { fillDisk, mountSmallFilesystem } from './helpers/small-filesystem.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -16,43 +16,6 @@ if (!('skip' in mounted)) {
   process.once('exit', () => mounted.cleanup());
 }
 const RESERVE = 16 << 20;
-
-interface Answer {
-  readonly operationID: string;
-  readonly status: number;
-  readonly body: string;
-  readonly at: number;
-}
-
-/** OpenIM-like clients posting new single chats (2 KiB of `ex` each) one after another until stopped. */
-function startLoad(url: string, clients: number) {
-  const answers: Answer[] = [];
-  const failures: string[] = [];
-  let stopped = false;
-  const ex = 'x'.repeat(2048);
-  const loops = Array.from({ length: clients }, async (_, client) => {
-    for (let i = 0; !stopped && i < 100_000; i++) {
-      const operationID = `disk-${client}-${i}`;
-      const body = singleChatBody(`owner${client}x${i}`, 'peer', SEED_COMMAND, { ex });
-      try {
-        const answer = await postLikeOpenIM(`${url}/callbackExample/${SEED_COMMAND}`, body, { operationID });
-        answers.push({ operationID, status: answer.status, body: answer.body, at: Date.now() });
-      } catch (error) {
-        failures.push(`${operationID}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  });
-  return {
-    answers,
-    failures,
-    acked: () => answers.filter((a) => a.body === SUCCESS_BODY),
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-    },
-  };
-}
 
 async function metric(url: string, name: string): Promise<number | undefined> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -92,7 +55,8 @@ describe('a full disk', { skip: 'skip' in mounted ? mounted.skip : false }, () =
       '--disk-reserve-bytes',
       String(RESERVE),
     ]);
-    const load = startLoad(service.url, 4);
+    // OpenIM-like clients posting new single chats of about 2.3 KiB, with a short pause between two.
+    const load = startOpenimLoad(service.url, { clients: 4, prefix: 'disk', ex: 2048, pauseMs: 5 });
     const fillers: string[] = [];
     try {
       assert.ok(await waitFor(() => load.acked().length >= 100, 30_000), 'recording at first');

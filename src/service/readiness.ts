@@ -13,6 +13,12 @@ export interface ReadinessInputs {
 const MiB = 2 ** 20;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
+/** The disk's figures for the answer, once it has been looked at. */
+const diskFields = (disk: DiskStatus | undefined) =>
+  disk && Number.isFinite(disk.freeBytes)
+    ? { disk: { freeBytes: disk.freeBytes, reserveReleased: disk.reserveReleased } }
+    : {};
+
 /** Why the disk is a concern now, or undefined. */
 function diskConcern(disk: DiskStatus | undefined): string | undefined {
   if (!disk) return undefined;
@@ -42,7 +48,7 @@ export async function readiness(
       body: {
         status: 'unavailable',
         reason: `callbacks cannot be recorded: ${cause}${concern ? ` (${concern})` : ''}`,
-        ...(disk ? { disk: { freeBytes: disk.freeBytes, reserveReleased: disk.reserveReleased } } : {}),
+        ...diskFields(disk),
       },
     };
   }
@@ -56,9 +62,9 @@ export async function readiness(
   const reasons: string[] = [];
   const fields: Record<string, unknown> = {};
   const concern = diskConcern(disk);
-  if (concern && disk) {
+  if (concern) {
     reasons.push(concern);
-    fields['disk'] = { freeBytes: disk.freeBytes, reserveReleased: disk.reserveReleased };
+    Object.assign(fields, diskFields(disk));
   }
   const failing = inputs.projectionError();
   if (failing !== undefined) reasons.push(`the projection fails (callbacks wait in the inbox): ${failing}`);

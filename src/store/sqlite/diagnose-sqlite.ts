@@ -51,8 +51,9 @@ export function diagnoseSqlite(path: string, options: SqliteDiagnosisOptions): F
       `${path}: ${mib(bytes)}; ${running ? 'a service records into it' : 'no service records into it now'}`,
     ),
   );
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
   try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
       .map((row) => row.integrity_check)
       .join('; ');
@@ -157,8 +158,18 @@ export function diagnoseSqlite(path: string, options: SqliteDiagnosisOptions): F
     const events = (db.prepare(DIAGNOSIS_SQL.events).get() as { n: number }).n;
     const eventsLastDay = (db.prepare(DIAGNOSIS_SQL.eventsSince).get(now - 86_400_000) as { n: number }).n;
     findings.push(...retentionFindings(options.retention, oldest, { bytes, events, eventsLastDay }, now));
+  } catch (error) {
+    // A file SQLite cannot read through (a damaged page, not a database at all).
+    findings.push(
+      finding(
+        'integrity',
+        'problem',
+        `${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        'stop the service, keep this file aside, and `openim-hooks restore` the latest backup (or `sqlite3 .recover`)',
+      ),
+    );
   } finally {
-    db.close();
+    db?.close();
   }
   return findings;
 }

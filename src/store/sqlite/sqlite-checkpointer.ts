@@ -5,15 +5,35 @@
  * WAL stops growing (the writer is idle) and everything in it is copied, a TRUNCATE checkpoint gives its file back:
  * a burst leaves no large WAL behind. That one would wait for readers and the writer, so it does not wait at all
  * (busy timeout 0): when anyone is busy it is simply tried at the next look.
+ *
+ * A writer that never pauses (a burst the projection works through in back-to-back transactions) would keep a
+ * PASSIVE checkpoint forever behind the newest frames, and the WAL could never start over: it would grow for as long
+ * as the burst lasts. Past WAL_RESTART_BYTES, a RESTART checkpoint waits for the writer between two of its
+ * transactions (100 ms at most), copies the rest and makes the next transaction start the WAL over (cut back to
+ * journal_size_limit). The projection waits meanwhile, never an acknowledgement: those go to the inbox.
  */
+import { existsSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from './open-database.js';
+import { JOURNAL_SIZE_LIMIT, openDatabase } from './open-database.js';
 import { yieldToAcks } from './yield-to-acks.js';
 
 yieldToAcks();
 const { path, intervalMs } = workerData as { path: string; intervalMs: number };
 const db = openDatabase(path);
 db.pragma('busy_timeout = 0');
+const WAL_RESTART_BYTES = 4 * JOURNAL_SIZE_LIMIT;
+const walBytes = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+
+/** The RESTART checkpoint, waiting a little for the writer; true when it completed. */
+function restart(): boolean {
+  db.pragma('busy_timeout = 100');
+  try {
+    const [result] = db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
+    return result?.busy === 0;
+  } finally {
+    db.pragma('busy_timeout = 0');
+  }
+}
 
 /** Looks in a row that found the WAL unchanged and fully copied before it is truncated. */
 const IDLE_LOOKS = 3;
@@ -29,6 +49,8 @@ function checkpoint(): void {
     }[];
     if (!result || result.log <= 0) return void (idleLooks = 0);
     const copied = result.busy === 0 && result.checkpointed === result.log;
+    // Behind a writer that keeps writing, and large: make it start over (an idle one is truncated below).
+    if (!copied && walBytes() > WAL_RESTART_BYTES && restart()) return void (idleLooks = 0);
     idleLooks = copied && result.log === lastFrames ? idleLooks + 1 : 0;
     lastFrames = result.log;
     if (idleLooks >= IDLE_LOOKS) {
