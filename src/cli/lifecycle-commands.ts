@@ -161,12 +161,14 @@ export function registerLifecycleCommands(program: Command): void {
     }
   });
 
-  withDatabaseOptions(
-    program
-      .command('doctor')
-      .description(
-        'check the database: integrity, schema, WAL, free disk, inbox, spool, deliveries, retention; says what to do',
-      ),
+  withRetentionOptions(
+    withDatabaseOptions(
+      program
+        .command('doctor')
+        .description(
+          'check the database: integrity, schema, WAL, free disk, inbox, spool, deliveries, retention; says what to do',
+        ),
+    ),
   ).action(async (o: Flags) => {
     const config = databaseConfig(o, false);
     const retention = retentionOfConfig(config);

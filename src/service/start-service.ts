@@ -348,11 +348,12 @@ function withAnswers(
         !duplicate &&
         (response.status !== 200 || response.body !== SUCCESS_ANSWER)
       ) {
-        store
-          .recordAnswer(eventId, response.status, response.body)
-          .catch((error: unknown) =>
-            logger.warn({ err: error, eventId }, 'the answer of an event could not be kept'),
-          );
+        store.recordAnswer(eventId, response.status, response.body).catch((error: unknown) => {
+          // On a full disk every such answer fails alike: one line a second at most.
+          const { allowed, suppressed } = floodWarningAllowed(logger);
+          if (allowed)
+            logger.warn({ err: error, eventId, suppressed }, 'the answer of an event could not be kept');
+        });
       }
       return response;
     },

@@ -60,6 +60,8 @@ export interface PostgresPruneRound {
   readonly counts: PruneCounts;
   readonly byCommand: Record<string, number>;
   readonly more: boolean;
+  /** Another instance held the pruning lock: this round did nothing. */
+  readonly busy?: true;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function prunePostgresRound(
       }
       return expired.more;
     });
-    if (done === undefined) return { counts, byCommand, more: false }; // another instance prunes
+    if (done === undefined) return { counts, byCommand, more: false, busy: true }; // another instance prunes
     more ||= done;
   }
   const seenBefore = conversationCutoff(policy, now);

@@ -180,12 +180,15 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
       const cursors = new Map<string, number>();
       const removed = new Map<string, number>();
       const total = { events: 0, deliveries: 0, attempts: 0, answers: 0, conversations: 0 };
+      // A running instance may hold the pruning lock for a round: wait for it (a round is short), 30 s at most.
+      const deadline = Date.now() + 30_000;
       for (let more = true; more;) {
         const round = await prunePostgresRound(pool, policy, cursors, now);
-        more = round.more;
         for (const [command, events] of Object.entries(round.byCommand))
           removed.set(command, (removed.get(command) ?? 0) + events);
         for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += round.counts[key];
+        more = round.more || (round.busy === true && Date.now() < deadline);
+        if (round.busy) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return {
         dryRun: false,
