@@ -163,7 +163,8 @@ console.table(samples.filter((s, i) => i === samples.length - 1 || s.second % 30
 console.table(windows);
 const after = (second: number) => samples.filter((s) => s.second >= second);
 const steady = after(Math.min(2 * retentionSeconds, seconds / 2));
-const baseline = windows.filter((w) => w.to <= retentionSeconds);
+// The first window is a cold process (JIT, new connections): left out of the baseline.
+const baseline = windows.filter((w) => w.from > 0 && w.to <= retentionSeconds);
 const pruning = windows.filter((w) => w.from >= retentionSeconds);
 const summary = {
   rate,

@@ -30,4 +30,4 @@ export const PRUNE_SQL = {
 } as const;
 
 /** Rows per command per pruning transaction: no transaction holds the write lock for long. */
-export const PRUNE_BATCH = 500;
+export const PRUNE_BATCH = 200;
