@@ -96,6 +96,23 @@ describe('doctor, and a schema newer than the code', () => {
     assert.match(read.stderr, /schema version 99/);
   });
 
+  it("PostgreSQL: finds a healthy database healthy, with its inbox, deliveries, retention and this host's spool", async () => {
+    const url = await postgres.createDatabase('healthy');
+    const store = openStore(url, { sinks: [{ name: 'crm', commands: null }] });
+    await store.record(accepted(SEED_BODY, { operationID: 'pg-1', receivedAt: Date.now() }));
+    await store.caughtUp();
+    await store.close();
+    const result = await runCliResult(['doctor', '--database', url, '--json', '--retention', '30d']);
+    const findings = (JSON.parse(result.stdout) as { findings: Finding[] }).findings;
+    assert.equal(result.code, 0);
+    assert.deepEqual(
+      ['database', 'schema', 'inbox', 'sink crm: pending', 'sink crm: dead', 'retention', 'spool'].map(
+        (check) => findings.find((f) => f.check === check)?.status,
+      ),
+      ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
+    );
+  });
+
   it('PostgreSQL: serve refuses a schema newer than the code, naming both versions (exit 2)', async () => {
     const url = await postgres.createDatabase('newer');
     const migrated = await runCliResult(['migrate', '--database', url]);
