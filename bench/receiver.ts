@@ -10,12 +10,14 @@
  * - paced, about 1,000/s (14 connections pausing 10 ms): the latency OpenIM sees at an ordinary rate.
  * - sustained (SQLite): BENCH_SUSTAINED_SECONDS (default 60) at half its closed-loop rate, offered by our emitter:
  *   the projection lag every second (it must stay bounded) and the RSS.
+ * - SQLite's WAL: its largest size during each run (sampled every 250 ms), and its size 5 s after the run's end (the
+ *   checkpointer truncates it once the writer is idle).
  *   BENCH_SECONDS      duration of each wrk run (default 10)
  *   BENCH_TARGETS      subset of: ceiling, floor, sqlite, postgres-1, postgres-3 (default all)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +90,12 @@ interface Target {
   readyPath: string;
   /** Fresh storage for the next run of this target. */
   reset?(run: number): Promise<void>;
+  /** SQLite: the WAL file of the instance on `port`. */
+  wal?(port: number): string;
 }
+
+const walMiB = (path: string) =>
+  Math.round(((existsSync(path) ? statSync(path).size : 0) / 2 ** 20) * 10) / 10;
 
 const tempDir = mkdtempSync(join(tmpdir(), 'openim-hooks-bench-'));
 let postgres: PostgresServer | undefined;
@@ -150,6 +157,7 @@ const targets: Target[] = [
     receiver: true,
     start: (port: number) => serve(join(tempDir, `bench-${port}.db`), port),
     readyPath: '/readyz',
+    wal: (port: number) => join(tempDir, `bench-${port}.db-wal`),
   },
   postgresTarget(1),
   postgresTarget(3),
@@ -182,6 +190,9 @@ interface Row {
   /** Summed over the target's processes. */
   rssMiB: number;
   peakRssMiB: number;
+  /** SQLite: the WAL's largest size during the run, and 5 s after it ended. */
+  walPeakMiB?: number | undefined;
+  walAfterMiB?: number | undefined;
 }
 
 let runs = 0;
@@ -200,8 +211,11 @@ async function measure(target: Target, load: string, wrkConnections: number, del
       ports.map((port) => waitForHttp(`http://127.0.0.1:${port}${target.readyPath}`, 60_000)),
     );
     const lags: number[] = [];
+    const wals = target.wal ? ports.map((port) => (target.wal as (port: number) => string)(port)) : [];
+    let walPeak = 0;
     const sampler = target.receiver
       ? setInterval(() => {
+          for (const wal of wals) walPeak = Math.max(walPeak, walMiB(wal));
           void Promise.all(ports.map(projectionLag)).then((all) =>
             lags.push(Math.max(...all.map((lag) => lag.seconds))),
           );
@@ -221,6 +235,11 @@ async function measure(target: Target, load: string, wrkConnections: number, del
       drainS = Math.round(performance.now() - ended) / 1000;
     }
     clearInterval(sampler);
+    let walAfter: number | undefined;
+    if (wals.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      walAfter = Math.max(...wals.map(walMiB));
+    }
     const memory = children.map((child) => memoryOf(child.pid ?? 0));
     const ms = (us: number) => Math.round(us / 10) / 100;
     return {
@@ -234,6 +253,7 @@ async function measure(target: Target, load: string, wrkConnections: number, del
       ...(target.receiver ? { lagP99s: Math.round(p99(lags) * 100) / 100, drainS } : {}),
       rssMiB: Math.round(memory.reduce((sum, m) => sum + m.rssMiB, 0)),
       peakRssMiB: Math.round(memory.reduce((sum, m) => sum + m.peakMiB, 0)),
+      ...(wals.length > 0 ? { walPeakMiB: walPeak, walAfterMiB: walAfter } : {}),
     };
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
@@ -246,8 +266,15 @@ async function sustained(target: Target, rate: number) {
   const child = target.start(port);
   try {
     await waitForHttp(`http://127.0.0.1:${port}${target.readyPath}`, 60_000);
-    const samples: { second: number; lagEvents: number; lagSeconds: number; rssMiB: number }[] = [];
+    const samples: {
+      second: number;
+      lagEvents: number;
+      lagSeconds: number;
+      rssMiB: number;
+      walMiB: number;
+    }[] = [];
     const started = performance.now();
+    const wal = target.wal?.(port);
     const sampler = setInterval(() => {
       void projectionLag(port).then((lag) =>
         samples.push({
@@ -255,6 +282,7 @@ async function sustained(target: Target, rate: number) {
           lagEvents: lag.events,
           lagSeconds: lag.seconds,
           rssMiB: Math.round(memoryOf(child.pid ?? 0).rssMiB),
+          walMiB: wal ? walMiB(wal) : 0,
         }),
       );
     }, 1000);
@@ -267,6 +295,8 @@ async function sustained(target: Target, rate: number) {
       drainTimeoutMs: 30_000,
     });
     clearInterval(sampler);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const walAfterMiB = wal ? walMiB(wal) : 0;
     const memory = memoryOf(child.pid ?? 0);
     const half = samples.filter((s) => s.second > sustainedSeconds / 2);
     return {
@@ -278,6 +308,8 @@ async function sustained(target: Target, rate: number) {
       lagEventsLast: samples.at(-1)?.lagEvents ?? 0,
       rssMiB: Math.round(memory.rssMiB),
       peakRssMiB: Math.round(memory.peakMiB),
+      walPeakMiB: Math.max(0, ...samples.map((s) => s.walMiB)),
+      walAfterMiB,
       everyTenSeconds: samples.filter((s) => s.second % 10 === 0),
     };
   } finally {
@@ -324,7 +356,10 @@ for (const key of ['floor', 'sqlite', 'postgres-1', 'postgres-3']) {
       (max.drainS !== undefined
         ? `; projection lag p99 ${max.lagP99s} s, drained ${max.drainS} s after`
         : '') +
-      (find(key, PACED) ? `; p99 at ~1,000/s ${find(key, PACED)?.p99ms} ms` : ''),
+      (find(key, PACED) ? `; p99 at ~1,000/s ${find(key, PACED)?.p99ms} ms` : '') +
+      (max.walPeakMiB !== undefined
+        ? `; WAL peak ${max.walPeakMiB} MiB, ${max.walAfterMiB} MiB 5 s after`
+        : ''),
   );
 }
 if (sustainedResult) {

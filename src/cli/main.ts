@@ -6,6 +6,8 @@ import { registerListenCommand } from './listen-command.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { registerReadCommands } from './read-commands.js';
 import { registerEmitterCommands } from './trigger-commands.js';
+import { registerLifecycleCommands } from './lifecycle-commands.js';
+import { registerTransferCommands } from './transfer-commands.js';
 
 /** The package's version: package.json sits two levels above this file, in src/ and in dist/ alike. */
 function packageVersion(): string {
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   });
 
   registerReadCommands(program);
+  const events = program.commands.find((command) => command.name() === 'events');
+  if (events) registerTransferCommands(events);
 
   program
     .command('migrate')
@@ -44,15 +48,24 @@ export function buildProgram(): Command {
     .option('--config <file>', 'config file (YAML or JSON)')
     .option('--json', 'print JSON', false)
     .action(async (o) => {
-      const { migrateDatabase } = await import('../store/index.js');
+      const { convertForPruning, isPostgresUrl, migrateDatabase } = await import('../store/index.js');
       const config = resolveConfig({ flags: { database: o.database, config: o.config }, env: process.env });
       const applied = await migrateDatabase(config.database);
-      if (o.json) process.stdout.write(`${JSON.stringify({ applied })}\n`);
-      else
+      // SQLite: incremental vacuum, so that pruned space goes back to the disk (a VACUUM, once).
+      const vacuum = isPostgresUrl(config.database) ? undefined : convertForPruning(config.database);
+      if (o.json) process.stdout.write(`${JSON.stringify({ applied, ...(vacuum ? { vacuum } : {}) })}\n`);
+      else {
         process.stdout.write(
           applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'schema is current\n',
         );
+        if (vacuum?.done === 'converted')
+          process.stdout.write(`converted to incremental vacuum in ${(vacuum.ms / 1000).toFixed(1)} s\n`);
+        if (vacuum?.done === 'skipped')
+          process.stdout.write(`incremental vacuum not turned on: ${vacuum.reason}\n`);
+      }
     });
+
+  registerLifecycleCommands(program);
 
   registerEmitterCommands(program);
   registerListenCommand(program);

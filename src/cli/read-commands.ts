@@ -20,7 +20,10 @@ interface SourceOptions {
 }
 
 /** The service at --url (or OPENIM_HOOKS_URL), unless --database names a file or URL to read instead. */
-async function withSource(options: SourceOptions, use: (source: ReadSource) => Promise<void>): Promise<void> {
+export async function withSource(
+  options: SourceOptions,
+  use: (source: ReadSource) => Promise<void>,
+): Promise<void> {
   const source =
     options.database !== undefined
       ? storeSource(options.database)
@@ -37,7 +40,12 @@ async function withSource(options: SourceOptions, use: (source: ReadSource) => P
   }
 }
 
-function sourceCommand(parent: Command, name: string, description: string, isDefault = false): Command {
+export function sourceCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  isDefault = false,
+): Command {
   return parent
     .command(name, { isDefault })
     .description(description)

@@ -10,6 +10,8 @@ import {
   list,
   oneOf,
   optionalText,
+  retention,
+  retentionByCommand,
   sinkList,
   text,
 } from './setting-readers.js';
@@ -193,6 +195,26 @@ const SETTINGS = {
     read: integer(1, 86_400, '<s>'),
     doc: '`/readyz` says `degraded` while reads trail the acknowledged callbacks by more than this, seconds',
   }),
+  retention: setting({
+    default: 0,
+    read: retention,
+    doc: 'keep events this long (`30d`, `12h`, `90m`; `0` = for ever): older ones are pruned with their settled deliveries, never one with a delivery still pending',
+  }),
+  retentionByCommand: setting({
+    default: {} as Record<string, number>,
+    read: retentionByCommand,
+    doc: 'per command, instead of `retention`: `callbackAfterUserOnlineCommand=1d` (comma-separated in flags and environment, a mapping in the file; `0` keeps that command for ever)',
+  }),
+  retainConversations: setting({
+    default: true,
+    read: boolean,
+    doc: 'keep every conversation row (its latest state) whatever its age; `false`: rows not seen within `retention` are pruned too',
+  }),
+  diskReserveBytes: setting({
+    default: 64 << 20,
+    read: integer(0, 2 ** 40),
+    doc: 'a file this large beside the database (or the spool), deleted when the disk fills so that recording goes on while you make room, made again once there is room (0 = none)',
+  }),
 };
 
 type Key = keyof typeof SETTINGS;
@@ -321,6 +343,8 @@ export function configReference(): SettingReference[] {
 
 function showDefault(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  if (value !== null && typeof value === 'object')
+    return Object.keys(value).length === 0 ? 'none' : JSON.stringify(value);
   return value === '' ? 'none' : String(value);
 }
 

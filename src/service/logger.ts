@@ -20,7 +20,7 @@ export function createLogger(level: ServiceConfig['logLevel'], destination?: Nod
 }
 
 /** Refusals a flood produces: logged at most once a second, with how many were left out since the last line. */
-const FLOOD_ERRORS = new Set(['UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'OVERLOADED']);
+const FLOOD_ERRORS = new Set(['UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'OVERLOADED', 'STORAGE_UNAVAILABLE']);
 const floodState = new WeakMap<Logger, { lastAt: number; suppressed: number }>();
 
 /** True when a flood-prone warning may be written now (≤ 1 line/s per logger); counts the ones it holds back. */

@@ -1,13 +1,15 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isCallbackCommand } from '../protocol/index.js';
 import type { Outcome } from '../receiver/index.js';
-import type { SpoolingRecorder, Store } from '../store/index.js';
+import type { DiskWatch, PruneCounts, SpoolingRecorder, Store } from '../store/index.js';
 import type { RelayObserver } from '../sync/relay.js';
 
 export interface ServiceMetrics {
   readonly registry: Registry;
   readonly relayObserver: RelayObserver;
   callback(outcome: Outcome): void;
+  /** Counts what a round of pruning removed. */
+  pruned(counts: PruneCounts): void;
 }
 
 /**
@@ -18,8 +20,36 @@ export function createMetrics(
   store: Store,
   sinkNames: readonly string[],
   spooling?: Pick<SpoolingRecorder, 'status'>,
+  disk?: Pick<DiskWatch, 'status'>,
 ): ServiceMetrics {
   const registry = new Registry();
+  const pruned = new Counter({
+    name: 'openim_hooks_pruned_total',
+    help: 'Rows removed by retention, by table (events, deliveries, attempts, answers, conversations)',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  for (const table of ['events', 'deliveries', 'attempts', 'answers', 'conversations'])
+    pruned.inc({ table }, 0);
+  if (disk) {
+    new Gauge({
+      name: 'openim_hooks_disk_free_bytes',
+      help: 'Free bytes on the file system that holds the database (or, with PostgreSQL, the spool)',
+      registers: [registry],
+      collect() {
+        const { freeBytes } = disk.status();
+        if (Number.isFinite(freeBytes)) this.set(freeBytes);
+      },
+    });
+    new Gauge({
+      name: 'openim_hooks_disk_reserve_released',
+      help: '1 while the disk reserve is given up because the disk filled (make room), else 0',
+      registers: [registry],
+      collect() {
+        this.set(disk.status().reserveReleased ? 1 : 0);
+      },
+    });
+  }
   const callbacks = new Counter({
     name: 'openim_hooks_callbacks_total',
     help: 'Callbacks answered, by command and HTTP status',
@@ -117,6 +147,9 @@ export function createMetrics(
         attempts.inc({ sink, outcome });
         if (outcome === 'delivered') lag.observe({ sink }, lagMs / 1000);
       },
+    },
+    pruned(counts) {
+      for (const [table, n] of Object.entries(counts)) if (n > 0) pruned.inc({ table }, n);
     },
     callback(outcome) {
       // Only catalog names as labels: a path segment chosen by a client must not grow the label set without bound.

@@ -1,5 +1,7 @@
 import { parseSinkConfig, parseSinkFlag, SinkConfigError } from '../sync/sink-config.js';
 import type { SinkConfig } from '../sync/sink-config.js';
+import { isCallbackCommand } from '../protocol/index.js';
+import { parseRetention } from './parse-retention.js';
 
 export class ConfigError extends Error {}
 
@@ -119,3 +121,45 @@ export function oneOf<const T extends readonly string[]>(
     },
   };
 }
+
+/** A retention: `30d`, `12h`, `90m` (see parse-retention.ts), or `0` for ever; milliseconds out. */
+export const retention: SettingReader<number> = {
+  argument: '<duration>',
+  parse(raw, name) {
+    try {
+      return parseRetention(raw);
+    } catch (error) {
+      throw new ConfigError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  },
+};
+
+/** `command=30d` pairs: comma-separated text in flags and environment, a mapping in the file. */
+export const retentionByCommand: SettingReader<Record<string, number>> = {
+  argument: '<list>',
+  parse(raw, name) {
+    let entries: [string, unknown][];
+    if (typeof raw === 'string') {
+      entries = raw
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => {
+          const at = pair.indexOf('=');
+          if (at <= 0) throw new ConfigError(`${name}: ${JSON.stringify(pair)} is not command=duration`);
+          return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+        });
+    } else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+      entries = Object.entries(raw);
+    } else {
+      throw new ConfigError(`${name} must map callback commands to durations`);
+    }
+    const result: Record<string, number> = {};
+    for (const [command, value] of entries) {
+      if (!isCallbackCommand(command))
+        throw new ConfigError(`${name}: ${JSON.stringify(command)} is not an OpenIM callback command`);
+      result[command] = retention.parse(value, `${name}.${command}`);
+    }
+    return result;
+  },
+};

@@ -11,8 +11,9 @@ import {
   openSpool,
   openStore,
   refusalOfPostgres,
+  SchemaTooNewError,
 } from '../store/index.js';
-import type { SpoolingRecorder, Store } from '../store/index.js';
+import type { DiskWatch, Store } from '../store/index.js';
 import { ConfigError } from './config.js';
 import type { ServiceConfig } from './config.js';
 import { createLogger, floodWarningAllowed, logOutcome } from './logger.js';
@@ -36,6 +37,8 @@ import {
 import { crossOriginWrite } from './same-origin.js';
 import { checkPrivateSinks, prepareSinks } from './sink-setup.js';
 import { startupSummary } from './startup-line.js';
+import { readiness } from './readiness.js';
+import { watchDiskOf } from './watch-disk-of.js';
 
 export interface RunningService {
   /** `http://host:port`, with the port actually bound. */
@@ -71,52 +74,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   });
 }
 
-/**
- * `ready` when the store commits; `degraded` while PostgreSQL is unreachable or the spool is not yet flushed. Degraded
- * is still 200: the instance acknowledges durably (to its spool), and a load balancer that took it out would take out
- * every instance of the shared database at once. 503 only when no commit is possible at all.
- */
-async function readiness(
-  store: Store,
-  spooling: SpoolingRecorder | undefined,
-  maxLagSeconds: number,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  try {
-    await (spooling ?? store).checkWritable();
-  } catch (error) {
-    return {
-      status: 503,
-      body: { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
-    };
-  }
-  const spooled = spooling?.status();
-  if (spooled?.state === 'degraded') {
-    return {
-      status: 200,
-      body: { status: 'degraded', spoolDepth: spooled.spoolDepth, reason: spooled.reason },
-    };
-  }
-  // Callbacks are still acknowledged durably while reads trail: degraded, not unavailable.
-  const lag = await store.projectionLag();
-  if (lag.seconds > maxLagSeconds) {
-    return {
-      status: 200,
-      body: {
-        status: 'degraded',
-        projectionLag: lag,
-        reason: `reads trail the acknowledged callbacks by ${lag.events} callbacks (${lag.seconds.toFixed(1)} s)`,
-      },
-    };
-  }
-  return { status: 200, body: { status: 'ready' } };
-}
-
-/** A projection that fails (a full disk, say) is retried at every turn: one log line a second at most. */
+/** A projection that fails (a full disk, say) is retried every second at most: one log line a second at most. */
 function logProjectionError(logger: Logger, error: string): void {
   const { allowed, suppressed } = floodWarningAllowed(logger);
   if (allowed)
     logger.error({ err: error, suppressed }, 'projection failed: retrying (callbacks stay in the inbox)');
 }
+
+/** Store errors that mean "no room on the disk" (Node's ENOSPC, SQLite's SQLITE_FULL). */
+const isDiskFull = (error: string) => /ENOSPC|no space left|disk is full|SQLITE_FULL/i.test(error);
 
 /** The receiver, the query API and the health checks on one node:http server. */
 export async function startService(
@@ -144,22 +110,52 @@ export async function startService(
   }
   // Opened first: a spool that cannot be locked (another instance has it) stops the start before anything runs.
   const spool = isPostgresUrl(config.database) ? openSpool(config.spool) : undefined;
-  const store = openStore(config.database, {
-    sinks: config.sinks.map((sink) => ({
-      name: sink.name,
-      commands: sink.commands ?? null,
-      invalid: sink.invalidEvents ?? false,
-    })),
-    onProjectionError: (error) => logProjectionError(logger, error),
-  });
+  const disk: DiskWatch = watchDiskOf(config, logger);
+  // The metrics need the store, and the store reports what it prunes to them: bound once both exist.
+  const late: { metrics?: ReturnType<typeof createMetrics> } = {};
+  let lastProjectionError: { at: number; error: string } | undefined;
+  let store: Store;
+  try {
+    store = openStore(config.database, {
+      sinks: config.sinks.map((sink) => ({
+        name: sink.name,
+        commands: sink.commands ?? null,
+        invalid: sink.invalidEvents ?? false,
+      })),
+      retention: {
+        defaultMs: config.retention,
+        byCommand: config.retentionByCommand,
+        retainConversations: config.retainConversations,
+      },
+      onProjectionError: (error) => {
+        lastProjectionError = { at: Date.now(), error };
+        logProjectionError(logger, error);
+        if (isDiskFull(error)) void disk.check();
+      },
+      onPruned: (counts) => late.metrics?.pruned(counts),
+      onPruneError: (error) => {
+        const { allowed, suppressed } = floodWarningAllowed(logger);
+        if (allowed) logger.warn({ err: error, suppressed }, 'pruning failed: retrying in a few seconds');
+      },
+      onNotice: (level, message, fields) => logger[level](fields ?? {}, message),
+    });
+  } catch (error) {
+    // Not this code's database: a setting to fix (or a binary to upgrade), named with both versions.
+    if (error instanceof SchemaTooNewError) throw new ConfigError(`database: ${error.message}`);
+    spool?.close();
+    await disk.close();
+    throw error;
+  }
   // PostgreSQL is a network away: while it is unreachable, callbacks are acknowledged from a local spool. (The relay
   // finds flushed events at its next poll.)
   const spooling = spool && createSpoolingRecorder(store, spool, { logger });
-  const metrics = createMetrics(
+  const serviceMetrics = createMetrics(
     store,
     config.sinks.map((sink) => sink.name),
     spooling,
+    disk,
   );
+  late.metrics = serviceMetrics;
   const relayed = config.sinks.length > 0 && config.relay;
   const prepared = relayed ? await prepareSinks(config, store, logger) : { relaySinks: [], info: [] };
   if (relayed) {
@@ -169,7 +165,7 @@ export async function startService(
   }
   const observer: RelayObserver = {
     attempt(...args) {
-      metrics.relayObserver.attempt?.(...args);
+      serviceMetrics.relayObserver.attempt?.(...args);
       options.relayObserver?.attempt?.(...args);
     },
     settled(...args) {
@@ -207,7 +203,16 @@ export async function startService(
     const method = req.method ?? 'GET';
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
-      const { status, body } = await readiness(store, spooling, config.maxProjectionLagSeconds);
+      const { status, body } = await readiness({
+        store,
+        spooling,
+        maxLagSeconds: config.maxProjectionLagSeconds,
+        disk: () => disk.status(),
+        projectionError: () =>
+          lastProjectionError && Date.now() - lastProjectionError.at < 5000
+            ? lastProjectionError.error
+            : undefined,
+      });
       return sendJson(res, status, body);
     }
     if (
@@ -238,8 +243,8 @@ export async function startService(
         return sendJson(res, refused.status, refused.body);
       }
       if (pathname === '/metrics') {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return void res.end(await metrics.registry.metrics());
+        res.writeHead(200, { 'content-type': serviceMetrics.registry.contentType });
+        return void res.end(await serviceMetrics.registry.metrics());
       }
       const answer = await answerApiRequest(
         { store, relay, sinks: prepared.info, feed, headers: req.headers, openapi },
@@ -253,7 +258,9 @@ export async function startService(
     await handleNodeRequest(answering, req, res, {
       onOutcome: (outcome) => {
         logOutcome(logger, outcome, performance.now() - started);
-        metrics.callback(outcome);
+        serviceMetrics.callback(outcome);
+        // A callback that could not be recorded for want of space: the reserve goes now, not at the next look.
+        if (outcome.error === 'STORAGE_UNAVAILABLE' && isDiskFull(outcome.detail ?? '')) void disk.check();
       },
     });
   }
@@ -312,6 +319,7 @@ export async function startService(
       await relay?.stop();
       await spooling?.close();
       await store.close();
+      await disk.close();
       logger.info('openim-hooks stopped');
       logger.flush();
     })();
@@ -343,11 +351,12 @@ function withAnswers(
         !duplicate &&
         (response.status !== 200 || response.body !== SUCCESS_ANSWER)
       ) {
-        store
-          .recordAnswer(eventId, response.status, response.body)
-          .catch((error: unknown) =>
-            logger.warn({ err: error, eventId }, 'the answer of an event could not be kept'),
-          );
+        store.recordAnswer(eventId, response.status, response.body).catch((error: unknown) => {
+          // On a full disk every such answer fails alike: one line a second at most.
+          const { allowed, suppressed } = floodWarningAllowed(logger);
+          if (allowed)
+            logger.warn({ err: error, eventId, suppressed }, 'the answer of an event could not be kept');
+        });
       }
       return response;
     },

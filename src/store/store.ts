@@ -7,6 +7,7 @@ import type {
   RecordOptions,
   RecordResult,
 } from '../protocol/index.js';
+import type { PruneCounts, PruneReport, RetentionPolicy } from './retention/index.js';
 
 /**
  * One conversation as OpenIM described it to us: the twelve fields of its latest callback (in OpenIM's JSON names)
@@ -150,8 +151,18 @@ export interface Store extends Recorder, Outbox {
    * recorded event was answered with the success package, so that one is never written.
    */
   recordAnswer(eventId: number, status: number, body: string): Promise<void>;
-  /** Proves the store can commit a write right now (for /readyz). */
+  /**
+   * Proves the store can acknowledge a callback right now (for /readyz): SQLite, that its inbox takes a write (the
+   * projection may still fail, on a full disk say: that is reported through `onProjectionError`); PostgreSQL, that a
+   * commit goes through.
+   */
   checkWritable(): Promise<void>;
+  /**
+   * Removes what `policy` no longer keeps (see RetentionPolicy), in small transactions, until nothing more is due;
+   * with `dryRun`, only counts it. For `openim-hooks prune`: it runs on the calling thread, so a service leaves it to
+   * its own background pruning (StoreOptions.retention).
+   */
+  prune(policy: RetentionPolicy, options: { now: number; dryRun: boolean }): Promise<PruneReport>;
   /** Commits what is pending, then closes. */
   close(): Promise<void>;
 }
@@ -331,6 +342,17 @@ export interface StoreOptions {
   records?: boolean;
   /** A projection transaction failed (it is retried; the inbox keeps the callbacks): for the service's log. */
   onProjectionError?: (error: string) => void;
+  /**
+   * What the tables keep: a recording store prunes the rest in the background, off the ack path, between projection
+   * batches (SQLite: its writer thread; PostgreSQL: one instance at a time, under an advisory lock). Default: all.
+   */
+  retention?: RetentionPolicy;
+  /** A round of background pruning removed rows (for the metrics). */
+  onPruned?: (counts: PruneCounts) => void;
+  /** A round of background pruning failed; it is tried again later. */
+  onPruneError?: (error: string) => void;
+  /** Maintenance the store did or could not do on its own (a one-time VACUUM, say), for the service's log. */
+  onNotice?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
 export const MAX_PAGE_SIZE = 1000;

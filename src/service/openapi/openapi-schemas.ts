@@ -168,11 +168,12 @@ export const SCHEMAS = {
   Readiness: {
     type: 'object',
     description:
-      'ready; degraded (PostgreSQL unreachable: callbacks go to the spool; or reads trail the acknowledged callbacks by more than maxProjectionLagSeconds); unavailable (503)',
+      'ready; degraded (PostgreSQL unreachable: callbacks go to the spool; reads trail the acknowledged callbacks by more than maxProjectionLagSeconds; the projection fails; the disk is nearly full and its reserve released); unavailable (503: no callback can be recorded, the reason says why)',
     properties: {
       status: { enum: ['ready', 'degraded', 'unavailable'] },
       spoolDepth: integer,
       projectionLag: closed({ events: integer, seconds: { type: 'number' } }),
+      disk: closed({ freeBytes: { type: 'number' }, reserveReleased: { type: 'boolean' } }),
       reason: string,
     },
     required: ['status'],

@@ -10,3 +10,4 @@ export { inboxTail } from './recover-inbox.js';
 
 /** The inbox of a SQLite database file: a folder beside it. */
 export const inboxDirOf = (databasePath: string) => `${databasePath}-inbox`;
+export { lockFolder } from './lock-folder.js';

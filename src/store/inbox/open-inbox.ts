@@ -1,4 +1,15 @@
-import { close, constants, fdatasync, mkdirSync, open, openSync, statSync, write } from 'node:fs';
+import {
+  close,
+  constants,
+  fdatasync,
+  mkdirSync,
+  open,
+  openSync,
+  rmSync,
+  statfs,
+  statSync,
+  write,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { AcceptedCallback } from '../../protocol/index.js';
 import { encodeInboxRecord } from './inbox-record.js';
@@ -47,6 +58,10 @@ interface Pending {
 
 /** Largest write of one batch: what arrives meanwhile waits for the next one. */
 const MAX_BATCH_BYTES = 4 << 20;
+/** After a spare could not be made (a full disk), the next one is tried no sooner than this. */
+const SPARE_RETRY_MS = 5000;
+/** After a write failed for want of space, the log is writable again once the disk has this much free. */
+const ROOM_BYTES = 1 << 20;
 /** The first segment of a new inbox; each next one twice the last, up to `segmentBytes`. */
 const FIRST_SEGMENT_BYTES = 1 << 20;
 const { O_RDWR, O_CREAT, O_EXCL, O_DSYNC } = constants;
@@ -94,6 +109,7 @@ class Appender implements Inbox {
   private position: number;
   /** The next segment, being zero-filled in the background (a file of its own, so appends never wait on it). */
   private spare: Spare | undefined;
+  private spareRetryAt = 0;
   private lastSeq: number;
   private durable: number;
   private queue: Pending[] = [];
@@ -142,10 +158,35 @@ class Appender implements Inbox {
   }
 
   async checkWritable(): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure) await this.probe(this.failure);
     const fd = this.segment?.fd;
     if (fd !== undefined)
       await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+  }
+
+  /**
+   * After a failed write, whether the next one would succeed, without waiting for a callback to find out (a load
+   * balancer that believes /readyz sends none): for want of space, once the disk has room again; otherwise once a
+   * write of zeros after the log's end goes through (zeros are the end of the log: nothing is appended by it).
+   */
+  private async probe(failure: Error): Promise<void> {
+    if ((failure as { code?: unknown }).code === 'ENOSPC') {
+      const free = await new Promise<number>((resolve, reject) =>
+        statfs(this.dir, (error, stats) => (error ? reject(error) : resolve(stats.bavail * stats.bsize))),
+      );
+      if (free < ROOM_BYTES) throw failure;
+    } else if (this.segment && !this.draining) {
+      // In the drain's place, so that no batch is written at this position while the zeros are.
+      const probing = writeAt(this.segment.fd, Buffer.alloc(4096), this.position);
+      this.draining = probing.then(
+        () => this.drain(),
+        () => this.drain(),
+      );
+      await probing;
+    } else {
+      throw failure;
+    }
+    if (this.failure === failure) this.failure = undefined;
   }
 
   async close(): Promise<void> {
@@ -201,7 +242,11 @@ class Appender implements Inbox {
     await writeAt(segment.fd, bytes, this.position);
     this.position += bytes.length;
     // Half way through this segment, the next one is prepared while this one fills.
-    if (!this.spare && this.position >= segment.size / 2) {
+    if (this.spare?.failed) {
+      this.spare = undefined;
+      this.spareRetryAt = Date.now() + SPARE_RETRY_MS;
+    }
+    if (!this.spare && this.position >= segment.size / 2 && Date.now() >= this.spareRetryAt) {
       this.spare = prepareSpare(this.dir, Math.min(segment.size * 2, this.segmentBytes));
     }
   }
@@ -216,23 +261,33 @@ class Appender implements Inbox {
     const path = segmentPath(this.dir, firstSeq);
     const spare = this.spare;
     let size: number;
-    if (spare?.done && spare.bytes >= needed) {
-      this.spare = undefined;
-      await renameFile(spare.path, path);
-      size = spare.bytes;
-    } else if (!this.segment) {
-      size = Math.max(Math.min(FIRST_SEGMENT_BYTES, this.segmentBytes), needed);
-      await zeroFilledFile(path, size);
-    } else {
-      size = Math.max(Math.min(this.segment.size * 2, this.segmentBytes), needed);
-      await new Promise<void>((resolve, reject) =>
-        open(path, O_RDWR | O_CREAT | O_EXCL, 0o644, (e, fd) => (e ? reject(e) : close(fd, () => resolve()))),
+    let fd: number | undefined;
+    try {
+      if (spare?.done && spare.bytes >= needed) {
+        await renameFile(spare.path, path);
+        this.spare = undefined;
+        size = spare.bytes;
+      } else if (!this.segment) {
+        size = Math.max(Math.min(FIRST_SEGMENT_BYTES, this.segmentBytes), needed);
+        await zeroFilledFile(path, size);
+      } else {
+        size = Math.max(Math.min(this.segment.size * 2, this.segmentBytes), needed);
+        await new Promise<void>((resolve, reject) =>
+          open(path, O_RDWR | O_CREAT | O_EXCL, 0o644, (e, created) =>
+            e ? reject(e) : close(created, () => resolve()),
+          ),
+        );
+      }
+      fd = await new Promise<number>((resolve, reject) =>
+        open(path, O_RDWR | O_DSYNC, (e, opened) => (e ? reject(e) : resolve(opened))),
       );
+      syncFolder(this.dir);
+    } catch (error) {
+      // A segment that never became the current one holds no record: it goes (on a full disk, its blocks count).
+      if (fd !== undefined) close(fd, () => undefined);
+      rmSync(path, { force: true });
+      throw error;
     }
-    const fd = await new Promise<number>((resolve, reject) =>
-      open(path, O_RDWR | O_DSYNC, (e, opened) => (e ? reject(e) : resolve(opened))),
-    );
-    syncFolder(this.dir);
     const previous = this.segment?.fd;
     this.segment = { fd, size };
     this.position = 0;

@@ -1,11 +1,15 @@
 import { close, existsSync, fdatasync, open, rename, rmSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 
-/** The next segment while it is zero-filled: `done` once it is on disk and may be renamed into place. */
+/**
+ * The next segment while it is zero-filled: `done` once it is on disk and may be renamed into place; `failed` when it
+ * could not be made (a full disk), so that another is tried later.
+ */
 export interface Spare {
   readonly path: string;
   readonly bytes: number;
   done: boolean;
+  failed?: boolean;
   readonly ready: Promise<void>;
 }
 
@@ -45,18 +49,16 @@ export async function zeroFilledFile(path: string, bytes: number): Promise<void>
  */
 export function prepareSpare(dir: string, bytes: number): Spare {
   const path = join(dir, READY);
-  const spare: { path: string; bytes: number; done: boolean; ready: Promise<void> } = {
-    path,
-    bytes,
-    done: false,
-    ready: Promise.resolve(),
-  };
+  const spare: Spare & { ready: Promise<void> } = { path, bytes, done: false, ready: Promise.resolve() };
   const filling = join(dir, FILLING);
   spare.ready = zeroFilledFile(filling, bytes)
     .then(() => renameFile(filling, path))
     .then(
       () => void (spare.done = true),
-      () => removeSpare(dir),
+      () => {
+        spare.failed = true;
+        removeSpare(dir);
+      },
     );
   return spare;
 }

@@ -1,5 +1,9 @@
 import type pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { SchemaTooNewError } from '../schema/schema-too-new.js';
+
+/** The newest schema version this code knows. */
+export const POSTGRES_SCHEMA_VERSION = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
 
 /** Key of the advisory lock that serialises migrations of every instance ("openim-hooks" folded into a bigint). */
 const MIGRATION_LOCK = '7173502361920915201';
@@ -7,7 +11,8 @@ const MIGRATION_LOCK = '7173502361920915201';
 /**
  * Applies the migrations this database lacks, in one transaction under `pg_advisory_xact_lock`: instances that start
  * at once wait for each other, and the later ones find the work done. The lock is released by COMMIT or ROLLBACK.
- * Resolves with the versions applied now (empty when the schema was current).
+ * Resolves with the versions applied now (empty when the schema was current). A schema newer than this code is
+ * refused (SchemaTooNewError), untouched.
  */
 export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
   const client = await pool.connect();
@@ -19,6 +24,10 @@ export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
     );
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((row) => row.version));
+    const version = Math.max(0, ...done);
+    if (version > POSTGRES_SCHEMA_VERSION) {
+      throw new SchemaTooNewError('the PostgreSQL database', version, POSTGRES_SCHEMA_VERSION);
+    }
     const applied: number[] = [];
     for (const migration of POSTGRES_MIGRATIONS) {
       if (done.has(migration.version)) continue;

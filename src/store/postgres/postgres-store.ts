@@ -11,6 +11,8 @@ import { READ_SQL } from '../read-sql.js';
 import type { AcceptedCallback } from '../../protocol/index.js';
 import { GroupCommit } from './group-commit.js';
 import { startPostgresProjector } from './project-inbox.js';
+import { planPostgresPrune, prunePostgresRound, startPostgresPruner } from './postgres-pruner.js';
+import { prunesAnything } from '../retention/index.js';
 import { RecentKeys } from '../inbox/index.js';
 import { migratePostgres } from './migrate-postgres.js';
 import { numberedParams } from './numbered-params.js';
@@ -65,6 +67,16 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
           options.onProjectionError?.(error instanceof Error ? error.message : String(error)),
       })
     : undefined;
+  const pruner =
+    records && options.retention && prunesAnything(options.retention)
+      ? startPostgresPruner({
+          pool,
+          policy: options.retention,
+          ready,
+          pruned: (counts) => options.onPruned?.(counts),
+          failed: (error) => options.onPruneError?.(error instanceof Error ? error.message : String(error)),
+        })
+      : undefined;
   /** Appends in flight, by idempotency key. */
   const appending = new Map<string, Promise<number>>();
   /** The highest inbox id this instance acknowledged. */
@@ -158,6 +170,31 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
         'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
         [Date.now()],
       );
+    },
+
+    async prune(policy, { now, dryRun }) {
+      assertOpen();
+      await ready();
+      const plan = await planPostgresPrune(pool, policy, now);
+      if (dryRun) return plan;
+      const cursors = new Map<string, number>();
+      const removed = new Map<string, number>();
+      const total = { events: 0, deliveries: 0, attempts: 0, answers: 0, conversations: 0 };
+      // A running instance may hold the pruning lock for a round: wait for it (a round is short), 30 s at most.
+      const deadline = Date.now() + 30_000;
+      for (let more = true; more;) {
+        const round = await prunePostgresRound(pool, policy, cursors, now);
+        for (const [command, events] of Object.entries(round.byCommand))
+          removed.set(command, (removed.get(command) ?? 0) + events);
+        for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += round.counts[key];
+        more = round.more || (round.busy === true && Date.now() < deadline);
+        if (round.busy) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return {
+        dryRun: false,
+        commands: plan.commands.map((c) => ({ ...c, events: removed.get(c.callbackCommand) ?? 0 })),
+        total,
+      };
     },
 
     async listConversations(filter: ConversationFilter = {}) {
@@ -317,6 +354,7 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
       // What this instance acknowledged is projected before it goes, for a while (any instance projects the rest).
       if (projector && acked > 0) await ownAcksProjected(10_000).catch(() => undefined);
       await projector?.stop();
+      await pruner?.stop();
       await pool.end();
     },
   };

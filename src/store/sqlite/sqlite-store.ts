@@ -35,6 +35,8 @@ import { startThread, stopThread } from './start-thread.js';
 import { WriterClient } from './writer-client.js';
 import { inboxDirOf, inboxTail, openInbox, ProjectionProgress, RecentKeys } from '../inbox/index.js';
 import type { AcceptedCallback, RecordOptions, RecordResult } from '../../protocol/index.js';
+import { createSqlitePruner } from './sqlite-pruner.js';
+import { enableIncrementalVacuum, START_UP_VACUUM_MAX_BYTES } from './enable-incremental-vacuum.js';
 
 /**
  * The default backend: one SQLite file and, beside it, its inbox (`<file>-inbox/`). A callback is acknowledged once
@@ -56,14 +58,39 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
   const inbox = records
     ? openInbox(inboxDir, { startAfter: Math.max(projectedSeq(), maxEventId) })
     : undefined;
+  // Holding the inbox, this process is the only writer: a database made before incremental vacuum was the default
+  // is converted now, if it is small enough to be quick (else `migrate` does it; `doctor` says so).
+  if (inbox) {
+    const conversion = enableIncrementalVacuum(db, path, START_UP_VACUUM_MAX_BYTES);
+    if (conversion.done === 'converted') {
+      options.onNotice?.(
+        'info',
+        'database converted to incremental vacuum (once): pruned space goes back to the disk',
+        {
+          bytes: conversion.bytes,
+          ms: conversion.ms,
+        },
+      );
+    } else if (conversion.done === 'skipped') {
+      options.onNotice?.(
+        'warn',
+        `pruned space is reused but not given back to the disk: ${conversion.reason}`,
+      );
+    }
+  }
   const durable = new SharedArrayBuffer(8);
   const durableView = new BigInt64Array(durable);
   Atomics.store(durableView, 0, BigInt(inbox?.durableSeq() ?? 0));
   const progress = new ProjectionProgress(projectedSeq(), inbox?.durableSeq() ?? 0, Date.now());
   const recent = new RecentKeys();
   const listeners: (() => void)[] = [];
+  const retention = options.retention;
   const writer = new WriterClient(
-    { path, sinks: options.sinks ?? [], ...(inbox ? { projection: { inboxDir, durable } } : {}) },
+    {
+      path,
+      sinks: options.sinks ?? [],
+      ...(inbox ? { projection: { inboxDir, durable, ...(retention ? { retention } : {}) } } : {}),
+    },
     {
       projected({ seq, added }) {
         progress.advance(seq);
@@ -72,6 +99,12 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
       },
       projectionFailed(error) {
         options.onProjectionError?.(error);
+      },
+      pruned(counts) {
+        options.onPruned?.(counts);
+      },
+      pruneFailed(error) {
+        options.onPruneError?.(error);
       },
     },
   );
@@ -180,8 +213,34 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
 
     async checkWritable() {
       assertOpen();
-      await inbox?.checkWritable();
-      await writer.heartbeat();
+      if (!inbox) return void (await writer.heartbeat());
+      await inbox.checkWritable();
+      // The ack path is the inbox. The heartbeat waits for the writer thread (started, alive); a database that cannot
+      // take it (a full disk) does not stop acknowledgements, and the failing projection reports itself.
+      await writer.heartbeat().catch(() => undefined);
+    },
+
+    async prune(policy, { now, dryRun }) {
+      assertOpen();
+      const pruner = createSqlitePruner(db, policy);
+      if (dryRun) return pruner.plan(now);
+      const plan = pruner.plan(now);
+      const removed = new Map<string, number>();
+      const total = { events: 0, deliveries: 0, attempts: 0, answers: 0, conversations: 0 };
+      for (let more = true; more;) {
+        const round = pruner.pass(now);
+        more = round.more;
+        for (const [command, events] of Object.entries(round.byCommand))
+          removed.set(command, (removed.get(command) ?? 0) + events);
+        for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += round.counts[key];
+        // Between rounds, a service writing this file gets the write lock.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return {
+        dryRun: false,
+        commands: plan.commands.map((c) => ({ ...c, events: removed.get(c.callbackCommand) ?? 0 })),
+        total,
+      };
     },
 
     async listConversations(filter: ConversationFilter = {}) {

@@ -4,6 +4,7 @@ import type { Claim, WriterMessage, WriterRequest, WriterResult, WriterStart } f
 import type { Projected } from './project-records.js';
 import type { PendingDeliveryRow } from '../rows.js';
 import type { ReplaySelection, RetrySelection, Settlement } from '../store.js';
+import type { PruneCounts } from '../retention/index.js';
 
 type Pending = { resolve: (result: WriterResult) => void; reject: (error: Error) => void };
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -13,6 +14,10 @@ export interface WriterEvents {
   projected?(projected: Projected): void;
   /** A projection transaction failed; it is tried again. */
   projectionFailed?(error: string): void;
+  /** A round of pruning removed rows. */
+  pruned?(counts: PruneCounts): void;
+  /** A round of pruning failed; it is tried again. */
+  pruneFailed?(error: string): void;
 }
 
 /**
@@ -116,6 +121,8 @@ export class WriterClient {
       }
       if (message.projected) this.events.projected?.(message.projected);
       if (message.projectionError !== undefined) this.events.projectionFailed?.(message.projectionError);
+      if (message.pruned) this.events.pruned?.(message.pruned);
+      if (message.pruneError !== undefined) this.events.pruneFailed?.(message.pruneError);
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;

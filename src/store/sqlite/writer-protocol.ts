@@ -2,6 +2,7 @@ import type { RecordResult } from '../../protocol/index.js';
 import type { PendingDeliveryRow } from '../rows.js';
 import type { OutboxSink, ReplaySelection, RetrySelection, Settlement } from '../store.js';
 import type { Projected } from './project-records.js';
+import type { PruneCounts, RetentionPolicy } from '../retention/index.js';
 
 /** What the writer thread is started with. */
 export interface WriterStart {
@@ -14,6 +15,8 @@ export interface WriterStart {
     readonly inboxDir: string;
     /** One BigInt64: the highest durable seq of the inbox, stored by the acknowledging thread. */
     readonly durable: SharedArrayBuffer;
+    /** What the tables keep; the projecting thread prunes the rest between its projection batches. */
+    readonly retention?: RetentionPolicy;
   };
 }
 
@@ -49,4 +52,8 @@ export interface WriterMessage {
   readonly replies: readonly WriterReply[];
   readonly projected?: Projected;
   readonly projectionError?: string;
+  /** What a round of pruning removed (only when it removed something). */
+  readonly pruned?: PruneCounts;
+  /** A round of pruning failed (it is tried again later). */
+  readonly pruneError?: string;
 }

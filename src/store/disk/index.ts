@@ -1,0 +1,3 @@
+export { watchDisk } from './watch-disk.js';
+export type { DiskStatus, DiskWatch, DiskWatchOptions } from './watch-disk.js';
+export { freeSpace } from './free-space.js';
