@@ -397,9 +397,12 @@ function schedule(when: 'now' | 'soon'): void {
     return;
   }
   scheduled = 'soon';
-  // Counted from the last projection, so that the relay's frequent writes never push the next one back; after a
-  // projection that failed, not before its retry is due.
-  const due = Math.max(lastProjectionAt + PROJECTION_INTERVAL_MS, behind() ? projectionRetryAt : 0);
+  // Behind: counted from the last projection, so that the relay's frequent writes never push the next one back;
+  // after a projection that failed, not before its retry is due. Caught up: the next look is an interval away (new
+  // acknowledgements are found there, or announced by a message), not a timer of 0 ms that would spin all day.
+  const due = behind()
+    ? Math.max(lastProjectionAt + PROJECTION_INTERVAL_MS, projectionRetryAt)
+    : Date.now() + PROJECTION_INTERVAL_MS;
   timer = setTimeout(flush, Math.max(0, due - Date.now()));
 }
 
