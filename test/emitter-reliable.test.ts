@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createEmitter, resolveWebhooksConfig, simulateSingleChatCreation } from '../src/emitter/index.js';
 import type { AfterCall, Emitter } from '../src/emitter/index.js';
-import { reliableMode } from '../src/emitter/reliable/index.js';
+import { reliableDelivery, reliableMode } from '../src/emitter/reliable/index.js';
 import { openStore } from '../src/store/index.js';
 import { exponentialSchedule } from '../src/emitter/reliable/exponential-schedule.js';
 import { SUCCESS, closedPort, startServer } from './emitter-servers.js';
@@ -90,6 +90,27 @@ describe('reliable mode', () => {
       assert.match([...ids][0] ?? '', /^evt_[0-9a-f]{32}$/, "the relay's event id");
       assert.equal(new Set(server.requests.map((r) => r.body.toString('utf8'))).size, 1);
       assert.ok(server.requests.every((r) => header(r, 'Operationid') === 'op-r1'));
+    } finally {
+      await emitter.close();
+      await server.close();
+    }
+  });
+
+  test("code written with the earlier release's names still gets reliable mode (`delivery: reliableDelivery(…)`)", async () => {
+    let calls = 0;
+    const server = await startServer((_request, res) => {
+      calls += 1;
+      if (calls === 1) res.writeHead(500).end(SUCCESS);
+      else res.end(SUCCESS);
+    });
+    const emitter = createEmitter({
+      config: resolveWebhooksConfig({ url: server.url, enableAll: true }),
+      delivery: reliableDelivery({ file: queueFile(), maxAttempts: 3, backoff: FAST }),
+    });
+    try {
+      const outcome = await delivered(await emitter.callAfter(AFTER, { groupId: 'g0' }, 'op-r0'));
+      assert.equal(outcome.result, 'continue');
+      assert.equal(server.requests.length, 2, "the 500 was retried: OpenIM's own queue would not have");
     } finally {
       await emitter.close();
       await server.close();

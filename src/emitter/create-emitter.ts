@@ -21,6 +21,8 @@ export interface EmitterOptions {
    * counted. `reliableMode({ file })` from `openim-hooks/emitter/reliable` is durable and retries.
    */
   readonly afterMode?: AfterModeFactory;
+  /** @deprecated the earlier name of `afterMode`, still read when `afterMode` is not given. */
+  readonly delivery?: AfterModeFactory;
   /** OpenIM's queue: 2 workers, 100 slots, 3 s push wait (used when `afterMode` is not given). */
   readonly queue?: AfterQueueOptions;
   /** Fix OpenIM's known bugs instead of reproducing them (default false: behave exactly like OpenIM). */
@@ -75,7 +77,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     }).then(count);
   }
 
-  const afterMode = (options.afterMode ?? openimMode(options.queue))(post, {
+  const afterMode = (options.afterMode ?? options.delivery ?? openimMode(options.queue))(post, {
     url: config.url,
     timeoutMs: (command) => effectiveTimeoutMs(callbackConfigOf(config, command).timeout),
   });

@@ -19,3 +19,4 @@ export * from './simulate/stops-operation.js';
 export * from './example-request.js';
 export * from './set-request-field.js';
 export * from './unsendable-fields.js';
+export * from './former-names.js';

@@ -14,6 +14,8 @@ export interface LoadOptions {
    * `reliableMode({ file, workers: connections })` of `openim-hooks/emitter/reliable` for the durable, retrying one.
    */
   readonly afterMode?: AfterModeFactory;
+  /** @deprecated the earlier name of `afterMode`, still read when `afterMode` is not given. */
+  readonly delivery?: AfterModeFactory;
   /** Default: the single chat after-callback; each callback is a new conversation. */
   readonly command?:
     | 'callbackAfterCreateSingleChatConversationsCommand'

@@ -77,6 +77,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
   const afterMode = (
     options.afterMode ??
+    options.delivery ??
     openimMode({
       workers: connections,
       slots: options.slots ?? 100,

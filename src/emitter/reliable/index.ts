@@ -4,3 +4,5 @@
  */
 export * from './reliable-mode.js';
 export type { BackoffOptions } from './exponential-schedule.js';
+/** @deprecated use `reliableMode` (the name of the earlier release). */
+export { reliableMode as reliableDelivery } from './reliable-mode.js';
