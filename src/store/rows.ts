@@ -9,7 +9,14 @@ import type {
   OutboxDelivery,
   OutboxEvent,
 } from './store.js';
-import type { CallbackKind, FieldError } from '../protocol/index.js';
+import { isConversationCommand } from '../protocol/index.js';
+import type {
+  AcceptedCallback,
+  CallbackCommand,
+  CallbackKind,
+  ConversationCallback,
+  FieldError,
+} from '../protocol/index.js';
 
 /** Rows as both backends return them (same column names); only this file maps them to OpenIM's JSON names. */
 export interface ConversationRow {
@@ -74,6 +81,40 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     timesSeen: row.times_seen,
     lastCommand: row.last_command,
     lastEventId: row.last_event_id,
+  };
+}
+
+/** The columns a callback is kept in before it is projected (PostgreSQL's inbox, the spool). */
+export type StoredCallbackRow = Pick<
+  EventRow,
+  'command' | 'kind' | 'operation_id' | 'idempotency_key' | 'body' | 'warnings'
+> & { received_at: number | string };
+
+/**
+ * A stored callback as the receiver accepted it: the raw bytes are kept and the parsed views derived from them
+ * again; an invalid one (field errors) stays flagged, with no conversation.
+ */
+export function toAcceptedCallback(
+  row: StoredCallbackRow,
+  fieldErrorsOf: (payload: Record<string, unknown>) => FieldError[],
+): AcceptedCallback {
+  const payload = JSON.parse(row.body.toString('utf8')) as Record<string, unknown>;
+  const fieldErrors = fieldErrorsOf(payload);
+  return {
+    command: row.command as CallbackCommand,
+    kind: row.kind as CallbackKind,
+    operationID: row.operation_id,
+    receivedAt: Number(row.received_at),
+    idempotencyKey: row.idempotency_key,
+    // A plain view of the bytes, as the receiver hands them over (not the driver's Buffer).
+    rawBody: new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength),
+    payload,
+    conversation:
+      fieldErrors.length === 0 && isConversationCommand(row.command)
+        ? (payload as unknown as ConversationCallback)
+        : null,
+    fieldErrors,
+    warnings: row.warnings ? (JSON.parse(row.warnings) as string[]) : [],
   };
 }
 

@@ -2,7 +2,14 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RetentionPolicy } from '../retention/index.js';
-import { DIAGNOSIS_SQL, finding, mib, outboxFindings, retentionFindings } from '../diagnosis/index.js';
+import {
+  DIAGNOSIS_SQL,
+  finding,
+  mib,
+  outboxFindings,
+  retentionFindings,
+  schemaFinding,
+} from '../diagnosis/index.js';
 import type { DeliveryCount, Finding, OldestEvent } from '../diagnosis/index.js';
 import { redactDatabase } from '../redact-database.js';
 import { numberedParams } from './numbered-params.js';
@@ -91,29 +98,10 @@ export async function diagnosePostgres(url: string, options: PostgresDiagnosisOp
     }
     const [size] = await query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
     findings.push(finding('database', 'ok', `${redactDatabase(url)}: ${mib(size?.bytes ?? 0)}`));
-    if (version > POSTGRES_SCHEMA_VERSION) {
-      findings.push(
-        finding(
-          'schema',
-          'problem',
-          `schema version ${version}, newer than this openim-hooks knows (${POSTGRES_SCHEMA_VERSION})`,
-          'run the openim-hooks that wrote it, or a later one',
-        ),
-      );
-      return [...findings, ...spoolFindings(options.spool)];
-    }
-    if (version < POSTGRES_SCHEMA_VERSION) {
-      findings.push(
-        finding(
-          'schema',
-          'warn',
-          `schema version ${version}; this openim-hooks brings ${POSTGRES_SCHEMA_VERSION}`,
-          '`openim-hooks migrate` (or the next `serve`) applies the rest',
-        ),
-      );
-      return [...findings, ...spoolFindings(options.spool)];
-    }
-    findings.push(finding('schema', 'ok', `schema version ${version}`));
+    const schema = schemaFinding(version, POSTGRES_SCHEMA_VERSION);
+    findings.push(schema);
+    // Older or newer, the tables below may not be the ones this code reads.
+    if (schema.status !== 'ok') return [...findings, ...spoolFindings(options.spool)];
     const [inbox] = await query<{ n: number; oldest: number | null }>(
       'SELECT count(*) AS n, min(received_at) AS oldest FROM inbox',
     );

@@ -1,11 +1,6 @@
 import type pg from 'pg';
-import { isConversationCommand } from '../../protocol/index.js';
-import type {
-  AcceptedCallback,
-  CallbackCommand,
-  CallbackKind,
-  ConversationCallback,
-} from '../../protocol/index.js';
+import type { AcceptedCallback, FieldError } from '../../protocol/index.js';
+import { toAcceptedCallback } from '../rows.js';
 import type { OutboxSink } from '../store.js';
 import { recordBatch } from './record-batch.js';
 
@@ -31,25 +26,9 @@ interface InboxRow {
 
 /** A row as the callback it was, for recordBatch (validated before it was appended). */
 function toCallback(row: InboxRow): AcceptedCallback {
-  const payload = JSON.parse(row.body.toString('utf8')) as Record<string, unknown>;
-  const fieldErrors = row.field_errors
-    ? (JSON.parse(row.field_errors) as AcceptedCallback['fieldErrors'])
-    : [];
-  return {
-    command: row.command as CallbackCommand,
-    kind: row.kind as CallbackKind,
-    operationID: row.operation_id,
-    receivedAt: Number(row.received_at),
-    idempotencyKey: row.idempotency_key,
-    rawBody: row.body,
-    payload,
-    conversation:
-      fieldErrors.length === 0 && isConversationCommand(row.command)
-        ? (payload as unknown as ConversationCallback)
-        : null,
-    fieldErrors,
-    warnings: row.warnings ? (JSON.parse(row.warnings) as string[]) : [],
-  };
+  return toAcceptedCallback(row, () =>
+    row.field_errors ? (JSON.parse(row.field_errors) as FieldError[]) : [],
+  );
 }
 
 export interface PostgresProjector {

@@ -1,14 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { isConversationCommand, validateRequest } from '../../protocol/index.js';
+import { validateRequest } from '../../protocol/index.js';
+import { toAcceptedCallback } from '../rows.js';
 import type { EventRow } from '../rows.js';
-import type {
-  AcceptedCallback,
-  CallbackCommand,
-  CallbackKind,
-  ConversationCallback,
-} from '../../protocol/index.js';
+import type { AcceptedCallback } from '../../protocol/index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spool (
@@ -53,27 +49,9 @@ export interface Spool {
 /** A spool row: the columns of the event log, numbered by arrival. */
 type Row = Omit<EventRow, 'id'> & { seq: number };
 
-/** The callback as the receiver accepted it: the raw bytes are kept, the parsed views derived from them again. */
+/** The callback as the receiver accepted it, its field errors derived from the bytes again as the receiver did. */
 function toCallback(row: Row): AcceptedCallback {
-  const rawBody = new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-  const payload = JSON.parse(row.body.toString('utf8')) as Record<string, unknown>;
-  // Derived from the bytes again, as the receiver did: an invalid callback is flushed flagged, with no conversation.
-  const fieldErrors = validateRequest(row.command, payload);
-  return {
-    command: row.command as CallbackCommand,
-    kind: row.kind as CallbackKind,
-    operationID: row.operation_id,
-    receivedAt: row.received_at,
-    idempotencyKey: row.idempotency_key,
-    rawBody,
-    payload,
-    conversation:
-      fieldErrors.length === 0 && isConversationCommand(row.command)
-        ? (payload as unknown as ConversationCallback)
-        : null,
-    fieldErrors,
-    warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as string[]),
-  };
+  return toAcceptedCallback(row, (payload) => validateRequest(row.command, payload));
 }
 
 /**

@@ -3,7 +3,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { inboxDirOf, inboxTail, lockFolder } from '../inbox/index.js';
 import type { RetentionPolicy } from '../retention/index.js';
-import { DIAGNOSIS_SQL, finding, mib, outboxFindings, retentionFindings } from '../diagnosis/index.js';
+import {
+  DIAGNOSIS_SQL,
+  finding,
+  mib,
+  outboxFindings,
+  retentionFindings,
+  schemaFinding,
+} from '../diagnosis/index.js';
 import type { DeliveryCount, Finding, OldestEvent } from '../diagnosis/index.js';
 import { SQLITE_SCHEMA_VERSION, schemaVersionOf } from './open-database.js';
 
@@ -68,27 +75,9 @@ export function diagnoseSqlite(path: string, options: SqliteDiagnosisOptions): F
           ),
     );
     const version = schemaVersionOf(db);
-    if (version > SQLITE_SCHEMA_VERSION) {
-      findings.push(
-        finding(
-          'schema',
-          'problem',
-          `schema version ${version}, newer than this openim-hooks knows (${SQLITE_SCHEMA_VERSION})`,
-          'run the openim-hooks that wrote it, or a later one',
-        ),
-      );
-      return findings;
-    }
-    findings.push(
-      version < SQLITE_SCHEMA_VERSION
-        ? finding(
-            'schema',
-            'warn',
-            `schema version ${version}; this openim-hooks brings ${SQLITE_SCHEMA_VERSION}`,
-            '`openim-hooks migrate` (or the next `serve`) applies the rest',
-          )
-        : finding('schema', 'ok', `schema version ${version}`),
-    );
+    const schema = schemaFinding(version, SQLITE_SCHEMA_VERSION);
+    findings.push(schema);
+    if (schema.status === 'problem') return findings;
     const autoVacuum = db.pragma('auto_vacuum', { simple: true }) as number;
     findings.push(
       autoVacuum === 2
